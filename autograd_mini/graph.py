@@ -1,0 +1,326 @@
+"""The one graph walk: grad mode, topological order, and the backward pass.
+
+Every node kind (the scalar :class:`~autograd_mini.Value`, the array
+:class:`~autograd_mini.Tensor`) stores its history in the same four slots::
+
+    data   what the node holds (a float, an ndarray)
+    _op    the Rule that made it; None for a leaf (made by the user, or under no_grad)
+    _a     first operand: a parent node; for n-ary rules, a tuple of parent nodes
+    _b     second operand: a parent node when the rule is binary; otherwise the
+           rule's constant (the 3 in ``x * 3``) or context (the axis of a sum)
+
+and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Constants stay plain
+numbers instead of becoming nodes, and a node keeps no closure: it points at its
+parents and at a shared Rule, never back at itself, so dropping a graph frees it
+by reference counting alone (micrograd's per-node closures make cycles and leave
+them to the slow cyclic garbage collector).
+
+One iterative walk (:func:`topological_order`, an explicit stack, no recursion)
+serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+__all__ = [
+    "Rule",
+    "backward_pass",
+    "enable_grad",
+    "is_grad_enabled",
+    "no_grad",
+    "parents",
+    "set_grad_enabled",
+    "topological_order",
+]
+
+UNARY, BINARY, NARY = 1, 2, 0
+
+
+class Rule(NamedTuple):
+    """How one kind of node computes its value and sends gradient back.
+
+    ``backward`` holds one vector-Jacobian product per parent: given the gradient
+    ``g`` of the final output with respect to this node, it returns that
+    parent's share. For unary and binary rules each is called as ``f(g, a, b, out)``
+    with the operands and the node's own value; n-ary rules have a single entry
+    called as ``f(g, parents, b, out)`` that returns a list, one share per parent.
+    All rules are linear in ``g``, so ``f(1, ...)`` is the local derivative
+    d out / d parent that drawings and explanations print.
+
+    In an ordinary backward pass the arguments are plain numbers (floats or
+    arrays). With ``create_graph=True`` they are the nodes themselves, so the same
+    formula records a graph of the backward pass and gradients of gradients work.
+    """
+
+    name: str
+    arity: int
+    forward: Callable[..., Any]
+    backward: tuple[Callable[..., Any], ...]
+    symbol: str = ""
+
+
+# --------------------------------------------------------------------------- grad mode
+class _GradMode(threading.local):
+    """Whether ops record a graph. Per thread, as in PyTorch."""
+
+    enabled = True
+
+
+_mode = _GradMode()
+# Reading a threading.local costs ~55 ns, a third of making a node. So ops first read
+# this shared count of threads currently inside no_grad (a one-item list, so modules
+# that imported it see updates) and look at their own thread's flag only when it is
+# non-zero: `if threads_without_grad[0] and not _mode.enabled: record nothing`.
+threads_without_grad = [0]
+_count_lock = threading.Lock()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations in this thread record their history (the default)."""
+    return _mode.enabled
+
+
+def _set_mode(enabled: bool) -> None:
+    if enabled == _mode.enabled:
+        return
+    with _count_lock:
+        threads_without_grad[0] += -1 if enabled else 1
+        _mode.enabled = enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off in this thread, as a context manager or decorator."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.prev.append(_mode.enabled)
+        _set_mode(self.mode)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_mode(self.prev.pop())
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """Context manager and decorator: inside it, operations record no graph.
+
+    Use it for parameter updates and evaluation. It affects only the current thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Context manager and decorator that turns recording back on inside ``no_grad``."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# --------------------------------------------------------------------------- the walk
+def parents(node: Any) -> tuple[Any, ...]:
+    """The nodes ``node`` was computed from (empty for a leaf)."""
+    op = node._op
+    if op is None:
+        return ()
+    if op.arity == UNARY:
+        return (node._a,)
+    if op.arity == BINARY:
+        return (node._a, node._b)
+    return tuple(node._a)
+
+
+_EMIT = None  # stack marker: "the node entered last has all its parents done"
+
+
+def topological_order(roots: Iterable[Any]) -> list[Any]:
+    """Every node the roots depend on, each listed after all of its parents.
+
+    Iterative depth-first search with an explicit stack, so a chain of a million
+    nodes needs no recursion. Entering a node pushes a marker and then its
+    parents above the marker; by the time the marker is popped again, the
+    parents (and everything they depend on) are in ``order``, so the node goes next.
+    """
+    order: list[Any] = []
+    seen: set[Any] = set()
+    entered: list[Any] = []  # nodes waiting for their marker, innermost last
+    stack = list(roots)
+    push, pop, see = stack.append, stack.pop, seen.add
+    while stack:
+        node = pop()
+        if node is _EMIT:
+            order.append(entered.pop())
+            continue
+        if node in seen:
+            continue
+        see(node)
+        entered.append(node)
+        push(_EMIT)
+        op = node._op
+        if op is None:
+            continue
+        arity = op.arity
+        if arity == UNARY:
+            if node._a not in seen:
+                push(node._a)
+        elif arity == BINARY:
+            if node._a not in seen:
+                push(node._a)
+            if node._b not in seen:
+                push(node._b)
+        else:
+            stack.extend(p for p in node._a if p not in seen)
+    return order
+
+
+def backward_pass(
+    roots: Sequence[Any],
+    seeds: Sequence[Any],
+    create_graph: bool = False,
+    accumulate: bool = True,
+    order: list[Any] | None = None,
+) -> dict[Any, Any]:
+    """Apply the chain rule from ``roots`` (seeded with ``seeds``) back through the graph.
+
+    Visits the nodes in reverse topological order: when a node's turn comes, every
+    node that uses it has already sent its share, so its gradient is complete and
+    can be passed on to its parents through its rule. Nodes whose ``requires_grad``
+    is false receive nothing.
+
+    With ``accumulate``, the complete gradient is added to ``.grad`` of every leaf
+    and of every node that retains its gradient (all Values; Tensors after
+    ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for every node
+    reached, so ``grad()`` can pick out what was asked for without touching ``.grad``.
+    """
+    if order is None:
+        order = topological_order(roots)
+    grads: dict[Any, Any] = {}
+    get = grads.get
+    for root, seed in zip(roots, seeds):
+        prev = get(root)
+        grads[root] = seed if prev is None else prev + seed
+    with set_grad_enabled(create_graph):
+        for node in reversed(order):
+            g = get(node)
+            if g is None:  # no path from a root through a differentiable op
+                continue
+            op = node._op
+            if accumulate and (op is None or node._retains_grad):
+                old = node.grad
+                node.grad = node._first_grad(g) if old is None else old + g
+            if op is None:
+                continue
+            arity = op.arity
+            a = node._a
+            if arity == UNARY:
+                if create_graph:
+                    share = op.backward[0](g, a, node._b, node)
+                else:
+                    share = op.backward[0](g, a.data, node._b, node.data)
+                if share is not None:
+                    prev = get(a)
+                    grads[a] = share if prev is None else prev + share
+            elif arity == BINARY:
+                b = node._b
+                if create_graph:
+                    av, bv, out = a, b, node
+                else:
+                    av, bv, out = a.data, b.data, node.data
+                d_a, d_b = op.backward
+                if a.requires_grad:
+                    share = d_a(g, av, bv, out)
+                    if share is not None:
+                        prev = get(a)
+                        grads[a] = share if prev is None else prev + share
+                if b.requires_grad:
+                    share = d_b(g, av, bv, out)
+                    if share is not None:
+                        prev = get(b)
+                        grads[b] = share if prev is None else prev + share
+            else:
+                if create_graph:
+                    shares = op.backward[0](g, a, node._b, node)
+                else:
+                    shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
+                for p, share in zip(a, shares):
+                    if share is not None and p.requires_grad:
+                        prev = get(p)
+                        grads[p] = share if prev is None else prev + share
+    return grads
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
+
+    Returns a tuple with one gradient per input and leaves every ``.grad`` alone.
+    ``grad_outputs`` weights each output (default 1 for a scalar output). With
+    ``create_graph=True`` the backward pass is itself recorded, so the results can be
+    differentiated again: for y = x**3 at x = 2, three nested calls give 12, 12 and 6.
+    An input the outputs do not depend on is an error unless ``allow_unused=True``
+    (then its gradient is None).
+    """
+    outs = _as_tuple(outputs, "outputs")
+    ins = _as_tuple(inputs, "inputs")
+    if grad_outputs is None:
+        gos: tuple[Any, ...] = (None,) * len(outs)
+    else:
+        gos = _as_tuple(grad_outputs, "grad_outputs")
+        if len(gos) != len(outs):
+            raise ValueError(
+                f"grad: got {len(gos)} grad_outputs for {len(outs)} outputs; give one per output"
+            )
+    for i, out in enumerate(outs):
+        if not out.requires_grad:
+            raise ValueError(
+                f"grad: output {i} does not require grad and has no history, so nothing "
+                "depends on the inputs; did you compute it under no_grad?"
+            )
+    seeds = [out._seed(go, create_graph, "grad") for out, go in zip(outs, gos)]
+    grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False)
+    result = []
+    for i, x in enumerate(ins):
+        g = grads.get(x)
+        if g is None and not allow_unused:
+            raise ValueError(
+                f"grad: input {i} ({_name(x)}) was not used to compute the outputs; "
+                "pass allow_unused=True to get None for it"
+            )
+        result.append(None if g is None else x._grad_result(g, create_graph))
+    return tuple(result)
+
+
+def _as_tuple(x: Any, what: str) -> tuple[Any, ...]:
+    if isinstance(x, (list, tuple)):
+        if not x:
+            raise ValueError(f"grad: {what} is empty")
+        return tuple(x)
+    return (x,)
+
+
+def _name(node: Any) -> str:
+    label = getattr(node, "label", "")
+    return f"{type(node).__name__} {label!r}" if label else type(node).__name__

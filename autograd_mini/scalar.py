@@ -1,0 +1,371 @@
+"""Scalar autodiff: :class:`Value` and the table of its derivative rules.
+
+A Value holds one float and remembers the operation that produced it. Calling
+``backward()`` on a result walks the graph once, in reverse topological order,
+and applies the chain rule with the rules in :data:`RULES`: each rule's
+forward formula and its local derivatives stand side by side, as on the
+derivative-rules slide.
+
+Plain numbers mixed into expressions (the 3 in ``x * 3``) are never wrapped in
+nodes: they ride along in the node's ``_b`` slot. That keeps a node at about
+100 bytes and makes the graph walk shorter.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .graph import BINARY, UNARY, Rule, _mode, backward_pass, threads_without_grad
+
+__all__ = ["RULES", "Value"]
+
+Number = int | float
+inf, nan = math.inf, math.nan
+
+
+# ----------------------------------------------------------------- IEEE-safe arithmetic
+# Python raises where IEEE 754 (and PyTorch) return inf or nan: 1/0, exp(1000),
+# log(0), 0 ** -1, (-8) ** (1/3). These helpers return what PyTorch returns. Each also
+# accepts Values, so one derivative formula serves a plain backward pass (floats)
+# and a create_graph=True pass (Values, recorded so they can be differentiated again).
+def _div(a: Any, b: Any) -> Any:
+    try:
+        return a / b
+    except ZeroDivisionError:  # only floats get here: x / 0.0 is +-inf, 0 / 0 is nan
+        if a != a or a == 0:
+            return nan
+        return math.copysign(inf, a) * math.copysign(1.0, b)
+
+
+def _exp(a: Any) -> Any:
+    if a.__class__ is Value:
+        return a.exp()
+    try:
+        return math.exp(a)
+    except OverflowError:
+        return inf
+
+
+def _log(a: Any) -> Any:
+    if a.__class__ is Value:
+        return a.log()
+    try:
+        return math.log(a)
+    except ValueError:  # log(0) is -inf, log(negative) is nan
+        return -inf if a == 0 else nan
+
+
+def _pow(a: Any, b: Any) -> Any:
+    """C's pow(a, b): what torch.pow gives for a tensor exponent."""
+    if a.__class__ is Value or b.__class__ is Value:
+        return a**b
+    try:
+        r = a**b
+        if r.__class__ is float:
+            return r
+    except (ZeroDivisionError, OverflowError):
+        pass
+    # 0 ** -1, overflow, or a complex result for a negative base: ask C's pow via NumPy.
+    with np.errstate(all="ignore"):
+        return float(np.power(np.float64(a), np.float64(b)))
+
+
+def _pow_const(a: Any, c: float) -> Any:
+    """``a ** c`` for a constant exponent, rounded exactly as torch.pow(tensor, c).
+
+    PyTorch replaces a few exponents by cheaper exact formulas (x*x for 2, 1/sqrt(x)
+    for -0.5, ...); using the same ones makes results equal to the last bit.
+    """
+    if a.__class__ is Value:
+        return a**c
+    if c == 2.0:
+        return a * a
+    if c == 3.0:
+        return a * a * a
+    if c == 0.5:
+        return math.sqrt(a) if a >= 0 else nan
+    if c == -0.5:
+        return _div(1.0, math.sqrt(a)) if a >= 0 else nan
+    if c == -1.0:
+        return _div(1.0, a)
+    if c == -2.0:
+        return _div(1.0, a * a)
+    if c == 0.0:
+        return 1.0
+    if c == 1.0:
+        return a
+    return _pow(a, c)
+
+
+def _sigmoid(a: float) -> float:
+    return 1.0 / (1.0 + _exp(-a))  # exp(1000) is inf, and 1/inf is 0: no overflow
+
+
+def _data(x: Any) -> Any:
+    """The number inside a Value (masks and tests look at numbers, not at nodes)."""
+    return x.data if x.__class__ is Value else x
+
+
+# -------------------------------------------------------------------------- the rules
+# For each rule: out = forward(a, b), then one function per parent that turns the
+# gradient g of the final result with respect to `out` into that parent's share,
+# g * d out / d parent. In a unary rule `b` is a constant (or unused), never a node.
+# The formulas copy PyTorch's (derivatives.yaml), so results agree to the last bit
+# where the arithmetic is the same.
+def _unary(name: str, symbol: str, forward: Any, d_a: Any) -> Rule:
+    return Rule(name, UNARY, forward, (d_a,), symbol)
+
+
+def _binary(name: str, symbol: str, forward: Any, d_a: Any, d_b: Any) -> Rule:
+    return Rule(name, BINARY, forward, (d_a, d_b), symbol)
+
+
+#                  name     symbol  forward: out = ...           backward: g * d out / d operand
+ADD = _binary("add", "+", lambda a, b: a + b, lambda g, a, b, out: g,
+              lambda g, a, b, out: g)
+ADD_C = _unary("add", "+", lambda a, c: a + c, lambda g, a, c, out: g)
+SUB = _binary("sub", "-", lambda a, b: a - b, lambda g, a, b, out: g,
+              lambda g, a, b, out: -g)
+SUB_C = _unary("sub", "-", lambda a, c: a - c, lambda g, a, c, out: g)
+RSUB = _unary("rsub", "-", lambda a, c: c - a, lambda g, a, c, out: -g)  # c - a
+MUL = _binary("mul", "*", lambda a, b: a * b, lambda g, a, b, out: g * b,
+              lambda g, a, b, out: g * a)
+MUL_C = _unary("mul", "*", lambda a, c: a * c, lambda g, a, c, out: g * c)
+DIV = _binary("div", "/", _div, lambda g, a, b, out: _div(g, b),
+              lambda g, a, b, out: -g * _div(_div(a, b), b))
+DIV_C = _unary("div", "/", _div, lambda g, a, c, out: _div(g, c))
+# c / a is computed as PyTorch computes it, (1 / a) * c; its derivative is -c / a².
+RDIV = _unary("rdiv", "/", lambda a, c: _div(1.0, a) * c,
+              lambda g, a, c, out: -(g * c) * (_div(1.0, a) * _div(1.0, a)))
+NEG = _unary("neg", "-", lambda a, _: -a, lambda g, a, _, out: -g)
+POW = _binary("pow", "**", _pow,
+              lambda g, a, b, out: 0.0 if _data(b) == 0 else g * (b * _pow(a, b - 1)),
+              lambda g, a, b, out: 0.0 if _data(a) == 0 and _data(b) >= 0
+              else g * (out * _log(a)))
+POW_C = _unary("pow", "**", _pow_const,
+               lambda g, a, c, out: 0.0 if c == 0 else g * (c * _pow_const(a, c - 1)))
+RPOW = _unary("rpow", "**", lambda a, c: _pow(c, a),  # c ** a
+              lambda g, a, c, out: 0.0 if c == 0 and _data(a) >= 0
+              else g * (out * _log(c)))
+EXP = _unary("exp", "exp", lambda a, _: _exp(a), lambda g, a, _, out: g * out)
+LOG = _unary("log", "log", lambda a, _: _log(a), lambda g, a, _, out: _div(g, a))
+TANH = _unary("tanh", "tanh", lambda a, _: math.tanh(a), lambda g, a, _, out: g * (1 - out * out))
+SIGMOID = _unary("sigmoid", "sigmoid", lambda a, _: _sigmoid(a),
+                 lambda g, a, _, out: g * (1 - out) * out)
+RELU = _unary("relu", "relu", lambda a, _: 0.0 if a <= 0 else a,  # relu(nan) is nan
+              lambda g, a, _, out: 0.0 if _data(out) <= 0 else g)
+
+RULES: dict[str, Rule] = {r.name: r for r in (ADD, SUB, RSUB, MUL, DIV, RDIV, NEG, POW, RPOW,
+                                                EXP, LOG, TANH, SIGMOID, RELU)}
+"""The rule of every op by name (the constant-operand variants share a name)."""
+
+
+# -------------------------------------------------------------------------- the node
+_new = object.__new__
+
+
+def _node(data: float, op: Rule, a: Any, b: Any) -> Value:
+    """A new Value made by ``op`` from operands ``a`` and ``b`` (a plain leaf under no_grad)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    if threads_without_grad[0] and not _mode.enabled:
+        v._op = v._a = v._b = None
+    else:
+        v._op, v._a, v._b = op, a, b
+    return v
+
+
+def _as_float(x: Any, what: str) -> float:
+    """A Python float from a real number; TypeError naming the type otherwise."""
+    if x.__class__ is float:
+        return x  # type: ignore[no-any-return]
+    if isinstance(x, numbers.Real):  # int, bool, numpy scalars, Fraction ...
+        return float(x)
+    if isinstance(x, Value):
+        return x.data
+    raise TypeError(f"{what}: expected a real number (int or float), got {_describe(x)}")
+
+
+def _describe(x: Any) -> str:
+    kind = type(x).__name__
+    if isinstance(x, np.ndarray):
+        return f"numpy array of shape {x.shape} (a Value holds one number; use Tensor for arrays)"
+    if kind == "Tensor":
+        return "Tensor (convert with Value(t.item()) for a one-element tensor)"
+    text = repr(x)
+    return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _operand(other: Any, symbol: str, reflected: str) -> float | None:
+    """``other`` as a constant operand, or None to let Python try ``other``'s own operator."""
+    cls = other.__class__
+    if cls is float:
+        return other  # type: ignore[no-any-return]
+    if cls is int or isinstance(other, numbers.Real):  # ints first: the ABC check is slow
+        return float(other)
+    if hasattr(cls, reflected) and not isinstance(other, (str, list, tuple, complex, np.ndarray)):
+        return None  # e.g. a Tensor: it knows how to combine with a Value (or says why not)
+    raise TypeError(
+        f"Value {symbol} {cls.__name__}: expected a Value or a real number, "
+        f"got {_describe(other)}"
+    )
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can compute gradients.
+
+    >>> w = Value(3.0, label="w")
+    >>> z = -2 * w + 4
+    >>> z.backward()
+    >>> w.grad
+    -2.0
+
+    ``grad`` starts at 0.0 and every ``backward()`` *adds* to it, as PyTorch does,
+    so call ``zero_grad()`` on your optimizer (or set ``grad = 0.0``) between steps.
+    Every Value, leaf or intermediate, keeps its gradient, so a drawing can show
+    them all.
+    """
+
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+    requires_grad = True  # every Value takes part in backward (the graph walk asks)
+    _retains_grad = True  # and keeps its gradient, leaf or not, so drawings can show it
+    __array_ufunc__ = None  # a NumPy scalar on the left defers to our reflected ops
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        if isinstance(data, Value):
+            raise TypeError("Value: data is already a Value; use it directly, or v.detach()")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self._op: Rule | None = None
+        self._a: Any = None
+        self._b: Any = None
+
+    # ---- arithmetic: a Value operand makes a binary node, a number a unary one
+    def __add__(self, other: Any) -> Value:
+        if other.__class__ is Value:
+            return _node(self.data + other.data, ADD, self, other)
+        c = _operand(other, "+", "__radd__")
+        return NotImplemented if c is None else _node(self.data + c, ADD_C, self, c)
+
+    def __radd__(self, other: Any) -> Value:  # c + v (also sum([...]), which starts at 0)
+        c = _operand(other, "+", "__add__")
+        return NotImplemented if c is None else _node(c + self.data, ADD_C, self, c)
+
+    def __sub__(self, other: Any) -> Value:
+        if other.__class__ is Value:
+            return _node(self.data - other.data, SUB, self, other)
+        c = _operand(other, "-", "__rsub__")
+        return NotImplemented if c is None else _node(self.data - c, SUB_C, self, c)
+
+    def __rsub__(self, other: Any) -> Value:  # c - v
+        c = _operand(other, "-", "__sub__")
+        return NotImplemented if c is None else _node(c - self.data, RSUB, self, c)
+
+    def __mul__(self, other: Any) -> Value:
+        if other.__class__ is Value:
+            return _node(self.data * other.data, MUL, self, other)
+        c = _operand(other, "*", "__rmul__")
+        return NotImplemented if c is None else _node(self.data * c, MUL_C, self, c)
+
+    def __rmul__(self, other: Any) -> Value:  # c * v
+        c = _operand(other, "*", "__mul__")
+        return NotImplemented if c is None else _node(c * self.data, MUL_C, self, c)
+
+    def __truediv__(self, other: Any) -> Value:
+        if other.__class__ is Value:
+            return _node(_div(self.data, other.data), DIV, self, other)
+        c = _operand(other, "/", "__rtruediv__")
+        return NotImplemented if c is None else _node(_div(self.data, c), DIV_C, self, c)
+
+    def __rtruediv__(self, other: Any) -> Value:  # c / v
+        c = _operand(other, "/", "__truediv__")
+        return NotImplemented if c is None else _node(RDIV.forward(self.data, c), RDIV, self, c)
+
+    def __pow__(self, other: Any) -> Value:
+        if other.__class__ is Value:
+            return _node(_pow(self.data, other.data), POW, self, other)
+        c = _operand(other, "**", "__rpow__")
+        return NotImplemented if c is None else _node(_pow_const(self.data, c), POW_C, self, c)
+
+    def __rpow__(self, other: Any) -> Value:  # c ** v
+        c = _operand(other, "**", "__pow__")
+        return NotImplemented if c is None else _node(_pow(c, self.data), RPOW, self, c)
+
+    def __neg__(self) -> Value:
+        return _node(-self.data, NEG, self, None)
+
+    # ---- functions
+    def exp(self) -> Value:
+        """e ** self; d/dx = exp(x), the output itself."""
+        return _node(_exp(self.data), EXP, self, None)
+
+    def log(self) -> Value:
+        """Natural logarithm (-inf at 0, nan below); d/dx = 1/x."""
+        return _node(_log(self.data), LOG, self, None)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; d/dx = 1 - tanh(x)²."""
+        return _node(math.tanh(self.data), TANH, self, None)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x); d/dx = s(x)·(1 - s(x))."""
+        return _node(_sigmoid(self.data), SIGMOID, self, None)
+
+    def relu(self) -> Value:
+        """max(x, 0); d/dx = 1 where x > 0, else 0."""
+        x = self.data
+        return _node(0.0 if x <= 0 else x, RELU, self, None)
+
+    # ---- gradients
+    def backward(self, gradient: Number = 1.0) -> None:
+        """Add d self / d node (times ``gradient``) to ``.grad`` of every node self depends on."""
+        backward_pass([self], [self._seed(gradient, False, "Value.backward")])
+
+    # hooks for graph.grad: what gradient an output starts from, and how a result looks
+    def _seed(self, gradient: Any, create_graph: bool, who: str) -> Any:
+        if gradient is None:
+            g: Any = 1.0
+        elif isinstance(gradient, Value) and create_graph:
+            return gradient  # a gradient with history of its own stays differentiable
+        else:
+            g = _as_float(gradient, f"{who}: gradient for a Value")
+        return Value(g) if create_graph else g
+
+    @staticmethod
+    def _grad_result(g: Any, create_graph: bool) -> Value:
+        return g if isinstance(g, Value) else Value(g)
+
+    # ---- conveniences
+    def detach(self) -> Value:
+        """A new leaf with the same number and no history (PyTorch's ``detach``)."""
+        return Value(self.data, self.label)
+
+    def item(self) -> float:
+        """The number, as PyTorch's ``Tensor.item()``."""
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value made by the user (or under no_grad), False for an op result."""
+        return self._op is None
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that made this Value ('' for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
