@@ -294,10 +294,10 @@ def grad(
                 f"grad: got {len(gos)} grad_outputs for {len(outs)} outputs; give one per output"
             )
     for i, out in enumerate(outs):
-        if not out.requires_grad:
+        if not out.requires_grad or (out._op is None and not any(out is x for x in ins)):
             raise ValueError(
-                f"grad: output {i} does not require grad and has no history, so nothing "
-                "depends on the inputs; did you compute it under no_grad?"
+                f"grad: output {i} ({_name(out)}) does not require grad and has no history, "
+                "so nothing depends on the inputs; was it computed under no_grad?"
             )
     seeds = [out._seed(go, create_graph, "grad") for out, go in zip(outs, gos)]
     grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False)
