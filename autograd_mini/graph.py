@@ -9,11 +9,16 @@ Every node kind (the scalar :class:`~autograd_mini.Value`, the array
     _b     second operand: a parent node when the rule is binary; otherwise the
            rule's constant (the 3 in ``x * 3``) or context (the axis of a sum)
 
-and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Constants stay plain
-numbers instead of becoming nodes, and a node keeps no closure: it points at its
-parents and at a shared Rule, never back at itself, so dropping a graph frees it
-by reference counting alone (micrograd's per-node closures make cycles and leave
-them to the slow cyclic garbage collector).
+and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Each kind also has
+``requires_grad`` (gradient flows into the node), ``_retains_grad`` (backward keeps
+its gradient in ``.grad`` although it is not a leaf; every Value does), a ``_g`` slot
+(its gradient so far, used only during a backward pass; None otherwise) and the hooks
+``_seed``, ``_grad_result`` and ``_first_grad`` that ``grad()`` and ``backward()`` use.
+
+Constants stay plain numbers instead of becoming nodes, and a node keeps no
+closure: it points at its parents and at a shared Rule, never back at itself, so
+dropping a graph frees it by reference counting alone (micrograd's per-node
+closures make cycles and leave them to the slow cyclic garbage collector).
 
 One iterative walk (:func:`topological_order`, an explicit stack, no recursion)
 serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
@@ -191,11 +196,27 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
     return order
 
 
+def PASS(g: Any, a: Any, b: Any, out: Any) -> Any:
+    """The derivative is 1: the gradient passes through unchanged (as for a + b).
+
+    The backward pass recognises this rule entry and skips the call.
+    """
+    return g
+
+
+# One backward pass at a time: during a pass each node keeps its running gradient in
+# its `_g` slot (about 3x faster than a dictionary), so two passes over shared nodes
+# must not interleave. The GIL lets only one thread run Python at a time anyway, so
+# waiting here costs nothing real. No user code runs inside a pass, so it cannot re-enter.
+_backward_lock = threading.Lock()
+
+
 def backward_pass(
     roots: Sequence[Any],
     seeds: Sequence[Any],
     create_graph: bool = False,
     accumulate: bool = True,
+    capture: Iterable[Any] | None = None,
     order: list[Any] | None = None,
 ) -> dict[Any, Any]:
     """Apply the chain rule from ``roots`` (seeded with ``seeds``) back through the graph.
@@ -207,64 +228,79 @@ def backward_pass(
 
     With ``accumulate``, the complete gradient is added to ``.grad`` of every leaf
     and of every node that retains its gradient (all Values; Tensors after
-    ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for every node
-    reached, so ``grad()`` can pick out what was asked for without touching ``.grad``.
+    ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for the nodes
+    in ``capture`` that were reached (every node reached when ``capture`` is None),
+    so ``grad()`` can pick out what it was asked for without touching ``.grad``.
     """
     if order is None:
         order = topological_order(roots)
-    grads: dict[Any, Any] = {}
-    get = grads.get
-    for root, seed in zip(roots, seeds):
-        prev = get(root)
-        grads[root] = seed if prev is None else prev + seed
-    with set_grad_enabled(create_graph):
-        for node in reversed(order):
-            g = get(node)
-            if g is None:  # no path from a root through a differentiable op
-                continue
-            op = node._op
-            if accumulate and (op is None or node._retains_grad):
-                old = node.grad
-                node.grad = node._first_grad(g) if old is None else old + g
-            if op is None:
-                continue
-            arity = op.arity
-            a = node._a
-            if arity == UNARY:
-                if create_graph:
-                    share = op.backward[0](g, a, node._b, node)
-                else:
-                    share = op.backward[0](g, a.data, node._b, node.data)
-                if share is not None:
-                    prev = get(a)
-                    grads[a] = share if prev is None else prev + share
-            elif arity == BINARY:
-                b = node._b
-                if create_graph:
-                    av, bv, out = a, b, node
-                else:
-                    av, bv, out = a.data, b.data, node.data
-                d_a, d_b = op.backward
-                if a.requires_grad:
-                    share = d_a(g, av, bv, out)
-                    if share is not None:
-                        prev = get(a)
-                        grads[a] = share if prev is None else prev + share
-                if b.requires_grad:
-                    share = d_b(g, av, bv, out)
-                    if share is not None:
-                        prev = get(b)
-                        grads[b] = share if prev is None else prev + share
-            else:
-                if create_graph:
-                    shares = op.backward[0](g, a, node._b, node)
-                else:
-                    shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
-                for p, share in zip(a, shares):
-                    if share is not None and p.requires_grad:
-                        prev = get(p)
-                        grads[p] = share if prev is None else prev + share
-    return grads
+    collect_all = capture is None
+    wanted = set(capture) if capture is not None else ()
+    # A kind whose class says every node requires and retains its gradient (Value) is
+    # checked once here instead of once per edge. A Value op never takes a Tensor, so a
+    # graph under a Value root holds only Values.
+    kind = type(roots[0]) if len(roots) == 1 else None
+    every_node_requires = getattr(kind, "requires_grad", None) is True
+    every_node_retains = accumulate and getattr(kind, "_retains_grad", None) is True
+    result: dict[Any, Any] = {}
+    with _backward_lock:
+        try:
+            for root, seed in zip(roots, seeds):
+                root._g = seed if root._g is None else root._g + seed
+            with set_grad_enabled(create_graph):
+                for node in reversed(order):
+                    g = node._g
+                    if g is None:  # no path from a root through a differentiable op
+                        continue
+                    node._g = None  # leave every node clean for the next pass
+                    if collect_all or node in wanted:
+                        result[node] = g
+                    op = node._op
+                    if every_node_retains or (accumulate and (op is None or node._retains_grad)):
+                        old = node.grad
+                        node.grad = node._first_grad(g) if old is None else old + g
+                    if op is None:
+                        continue
+                    a = node._a
+                    if op.arity == UNARY:
+                        d_a = op.backward[0]
+                        if d_a is PASS:
+                            share = g
+                        elif create_graph:
+                            share = d_a(g, a, node._b, node)
+                        else:
+                            share = d_a(g, a.data, node._b, node.data)
+                        prev = a._g
+                        a._g = share if prev is None else prev + share
+                    elif op.arity == BINARY:
+                        b = node._b
+                        if create_graph:
+                            av, bv, out = a, b, node
+                        else:
+                            av, bv, out = a.data, b.data, node.data
+                        d_a, d_b = op.backward
+                        if every_node_requires or a.requires_grad:
+                            share = g if d_a is PASS else d_a(g, av, bv, out)
+                            prev = a._g
+                            a._g = share if prev is None else prev + share
+                        if every_node_requires or b.requires_grad:
+                            share = g if d_b is PASS else d_b(g, av, bv, out)
+                            prev = b._g
+                            b._g = share if prev is None else prev + share
+                    else:
+                        if create_graph:
+                            shares = op.backward[0](g, a, node._b, node)
+                        else:
+                            shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
+                        for p, share in zip(a, shares):
+                            if share is not None and p.requires_grad:
+                                prev = p._g
+                                p._g = share if prev is None else prev + share
+        except BaseException:
+            for node in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
+                node._g = None
+            raise
+    return result
 
 
 def grad(
@@ -300,7 +336,7 @@ def grad(
                 "so nothing depends on the inputs; was it computed under no_grad?"
             )
     seeds = [out._seed(go, create_graph, "grad") for out, go in zip(outs, gos)]
-    grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False)
+    grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False, capture=ins)
     result = []
     for i, x in enumerate(ins):
         g = grads.get(x)
