@@ -1,11 +1,21 @@
 """autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
 
 from . import optim
-from .graph import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .graph import (
+    AnomalyError,
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .scalar import Value
 
 __all__ = [
+    "AnomalyError",
     "Value",
+    "detect_anomaly",
     "enable_grad",
     "grad",
     "is_grad_enabled",

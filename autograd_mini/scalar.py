@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import BINARY, PASS, UNARY, Rule, _mode, backward_pass, threads_without_grad
+from .graph import BINARY, PASS, UNARY, Rule, backward_pass, record, threads_off_default
 
 __all__ = ["RULES", "Value"]
 
@@ -174,10 +174,9 @@ def _node(data: float, op: Rule, a: Any, b: Any) -> Value:
     v.grad = 0.0
     v.label = ""
     v._g = None
-    if threads_without_grad[0] and not _mode.enabled:
-        v._op = v._a = v._b = None
-    else:
-        v._op, v._a, v._b = op, a, b
+    if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
+        return record(v, op, a, b)
+    v._op, v._a, v._b = op, a, b
     return v
 
 
