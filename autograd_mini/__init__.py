@@ -1,16 +1,22 @@
 """autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
 
-from . import optim
+from . import data, nn, optim, train
 from .graph import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .scalar import Value
+from .serialization import load, save
 
 __all__ = [
     "Value",
+    "data",
     "enable_grad",
     "grad",
     "is_grad_enabled",
+    "load",
+    "nn",
     "no_grad",
     "optim",
+    "save",
     "set_grad_enabled",
+    "train",
 ]
 __version__ = "0.1.0"
