@@ -48,8 +48,15 @@ def init_params(sizes: list[int] = SIZES, seed: int = 1337) -> Params:
 
 
 def forward_backward(params: Params, X: list[list[float]], Y: list[float],
-                     alpha: float = ALPHA) -> tuple[float, float, Params]:
-    """Loss, accuracy and the gradient of the loss for every parameter (same layout)."""
+                     alpha: float = ALPHA, skip_zeros: bool = False
+                     ) -> tuple[float, float, Params]:
+    """Loss, accuracy and the gradient of the loss for every parameter (same layout).
+
+    By default every sample is backpropagated through every neuron, zeros included: the
+    arithmetic an autodiff engine does. ``skip_zeros=True`` skips samples the hinge
+    loss ignores and neurons whose gradient is 0, which a hand-writer can do and an
+    engine does not.
+    """
     n_layers = len(params)
     grads: Params = [([[0.0] * len(row) for row in W], [0.0] * len(b)) for W, b in params]
     scale = 1.0 / len(X)
@@ -72,10 +79,11 @@ def forward_backward(params: Params, X: list[list[float]], Y: list[float],
         score = h[0]
         correct += (yi > 0) == (score > 0)
         margin = 1 + -yi * score
-        if margin <= 0:
+        if margin > 0:
+            data_loss += margin
+        elif skip_zeros:
             continue  # relu(margin) = 0: this sample sends no gradient
-        data_loss += margin
-        dz = [scale * -yi]
+        dz = [scale * -yi if margin > 0 else 0.0]
         # backward, layer by layer
         for li in range(n_layers - 1, -1, -1):
             W, _ = params[li]
@@ -83,7 +91,7 @@ def forward_backward(params: Params, X: list[list[float]], Y: list[float],
             h = inputs[li]
             dh = [0.0] * len(h)
             for j, (row, d) in enumerate(zip(W, dz)):
-                if d == 0.0:
+                if skip_zeros and d == 0.0:
                     continue
                 grow = gW[j]
                 gb[j] += d
@@ -106,9 +114,9 @@ def forward_backward(params: Params, X: list[list[float]], Y: list[float],
 
 
 def reference_epoch(params: Params, X: list[list[float]], Y: list[float], lr: float,
-                    alpha: float = ALPHA) -> tuple[float, float]:
+                    alpha: float = ALPHA, skip_zeros: bool = False) -> tuple[float, float]:
     """One full-batch step: forward, backward, ``p -= lr * grad``. Returns (loss, accuracy)."""
-    loss, acc, grads = forward_backward(params, X, Y, alpha)
+    loss, acc, grads = forward_backward(params, X, Y, alpha, skip_zeros)
     for (W, b), (gW, gb) in zip(params, grads):
         for row, grow in zip(W, gW):
             for i, g in enumerate(grow):

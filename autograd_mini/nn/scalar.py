@@ -219,12 +219,15 @@ class Layer(_Module):
         # What dot() does for each neuron, with the inputs sorted out once for the whole
         # layer: all Values (hidden layers) or all floats (data). Same node, same numbers.
         if all(v.__class__ is Value for v in xs):
-            data, x_parents, spec = [v.data for v in xs], tuple(xs), None
-        elif all(v.__class__ is float for v in xs):
-            data, x_parents = xs, ()
-            spec = (None,) * len(xs) + tuple(xs) + (None,)
-        else:  # a mix, ints, NumPy scalars ...: let dot() sort each one out
-            return [n(xs) for n in self.neurons]
+            return self._fused(xs, [v.data for v in xs], None, numbers)
+        if all(v.__class__ is float for v in xs):
+            return self._fused((), xs, (None,) * len(xs) + tuple(xs) + (None,), numbers)
+        return [n(xs) for n in self.neurons]  # a mix, ints, NumPy scalars ...: dot() sorts out each
+
+    def _fused(self, x_parents: Sequence[Value], data: list[float], spec: tuple[Any, ...] | None,
+               numbers: list[tuple[float, list[float]]] | None) -> list[Value]:
+        """One dot node per neuron (then its ReLU); ``x_parents`` are the inputs that are
+        Values, ``data`` the input numbers, ``spec`` the dot rule's layout of constants."""
         out = []
         for n, (acc, ws) in zip(self.neurons, numbers or self._weights()):
             for w, x in zip(ws, data):  # b + w1*x1 + ... left to right, as DOT's forward
@@ -272,9 +275,17 @@ class MLP(_Module):
         rows = x.tolist() if isinstance(x, np.ndarray) else x
         if not all(layer.fused for layer in self.layers):
             return [self._forward(row) for row in rows]
-        # The weights cannot change during one batch: read their numbers once, not per row.
+        # The weights cannot change during one batch: read their numbers once, not per row;
+        # and past the first layer the inputs are this model's own Values.
         numbers = [layer._weights() for layer in self.layers]
-        return [self._forward(row, numbers) for row in rows]
+        first, rest = self.layers[0], list(zip(self.layers[1:], numbers[1:]))
+        outputs = []
+        for row in rows:
+            h = first._forward_fused(_inputs(row, self.nin, "MLP"), numbers[0])
+            for layer, weights in rest:
+                h = layer._fused(h, [v.data for v in h], None, weights)
+            outputs.append(h[0] if len(h) == 1 else h)
+        return outputs
 
     def _forward(self, x: Any, numbers: list[Any] | None = None) -> Any:
         for i, layer in enumerate(self.layers):
@@ -335,9 +346,13 @@ def mse_loss(predictions: Any, targets: Any) -> Value:
 
 
 def l2_penalty(parameters: Iterable[Value], alpha: float) -> Value:
-    """``alpha · Σ p²``, the weight penalty of micrograd's demo (alpha = 1e-4)."""
-    total: Value = sum(p * p for p in parameters)  # type: ignore[assignment]
-    return alpha * total
+    """``alpha · Σ p²``, the weight penalty of micrograd's demo (alpha = 1e-4).
+
+    The sum of squares is one ``dot(params, params)`` node: the same number as
+    ``sum(p * p for p in params)``, and each p gets its two shares g·p, so ``2·alpha·p``.
+    """
+    ps = list(parameters)
+    return alpha * dot(ps, ps)
 
 
 def binary_accuracy(scores: Any, targets: Any) -> float:
