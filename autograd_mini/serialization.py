@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,6 +107,6 @@ def load(path: PathLike) -> dict[str, np.ndarray]:
                     raise ValueError(f"load: {key!r} in {path!r} holds {array.dtype} data; "
                                      "expected numbers")
                 result[key] = array
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise ValueError(f"load: {path!r} is not a readable .npz archive ({exc})") from exc
     return result

@@ -82,8 +82,8 @@ class _Module:
     """What every scalar module shares: parameters, zero_grad, state_dict."""
 
     def parameters(self) -> list[Value]:
-        """Every weight and bias, in a fixed order (what an optimizer needs)."""
-        return [v for _, values in self._arrays().values() for v in values]
+        """Every weight and bias, neuron by neuron (w1 ... wn, b), as micrograd lists them."""
+        raise NotImplementedError
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (gradients accumulate otherwise)."""
@@ -183,6 +183,9 @@ class Neuron(_Module):
             act = sum((wi * xi for wi, xi in zip(self.w, xs)), self.b)
         return act.relu() if self.nonlin else act
 
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
+
     def _arrays(self) -> dict[str, tuple[tuple[int, ...], list[Value]]]:
         return {"weight": ((len(self.w),), self.w), "bias": ((), [self.b])}
 
@@ -235,6 +238,9 @@ class Layer(_Module):
             z = _node(acc, DOT, (*n.w, *x_parents, n.b), spec)
             out.append(z.relu() if n.nonlin else z)
         return out
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
 
     def _arrays(self) -> dict[str, tuple[tuple[int, ...], list[Value]]]:
         return {
@@ -296,6 +302,9 @@ class MLP(_Module):
             else:
                 x = layer(xs)
         return x
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def _arrays(self) -> dict[str, tuple[tuple[int, ...], list[Value]]]:
         return {f"layers.{i}.{name}": array
