@@ -122,7 +122,11 @@ def _restore(optimizer: Any, saved: tuple[list[tuple[Any, Any]], dict[Any, dict[
 
 
 def _copy(x: Any) -> Any:
-    return x.copy() if isinstance(x, np.ndarray) else x
+    """A copy that in-place updates cannot reach: arrays (and torch tensors) are copied."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    clone = getattr(x, "clone", None)
+    return clone() if callable(clone) else x
 
 
 def _progress_bar(total: int | None, desc: str) -> Any:

@@ -77,6 +77,11 @@ def test_dot_second_derivatives_with_create_graph() -> None:
     assert d2.data == pytest.approx(2 * 1.5)
     (dw,) = grad(dy_dx, [w])
     assert dw.data == pytest.approx(1 + 2 * -2.0)
+    # with a data input (a constant inside the node): d/dw (3w + w·w + 1) = 3 + 2w, then 2
+    z = dot([w, w], [3.0, w], 1.0)
+    (dz,) = grad(z, [w], create_graph=True)
+    assert dz.data == 3 + 2 * 1.5
+    assert grad(dz, [w])[0].data == 2.0
 
 
 def test_dot_of_numbers_only_is_a_leaf_and_under_no_grad_records_nothing() -> None:

@@ -185,3 +185,35 @@ def test_fit_errors(kwargs: dict[str, Any], error: type, match: str) -> None:
     args.update(kwargs)
     with pytest.raises(error, match=match):
         fit(**args)
+
+
+@pytest.mark.torch
+def test_fit_drives_a_torch_model_too(torch: Any) -> None:
+    """fit only asks what PyTorch objects also have: a Tensor model drops in the same way."""
+    torch.manual_seed(0)
+    X, y = data.make_linear_regression(32, 2, noise=0.0, weights=[1.0, -2.0], seed=0)
+    model = torch.nn.Linear(2, 1).double()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+
+    def loss_fn(out: Any, target: Any) -> Any:
+        return torch.nn.functional.mse_loss(out.squeeze(1), torch.from_numpy(target))
+
+    batches = [(torch.from_numpy(X), y)]
+    history = fit(model, loss_fn, opt, batches, epochs=50, progress=False)
+    assert history.epoch_loss[-1] < 1e-3 * history.epoch_loss[0]
+    # an interrupt inside the torch optimizer's step restores its in-place updates too
+    weights = model.weight.detach().clone()
+    buffers = {k: v["momentum_buffer"].clone() for k, v in opt.state.items()}
+
+    class Interrupted(torch.optim.SGD):  # type: ignore[misc,name-defined]
+        def step(self, closure: Any = None) -> Any:
+            super().step(closure)
+            raise KeyboardInterrupt
+
+    opt2 = Interrupted(model.parameters(), lr=0.1, momentum=0.5)
+    opt2.load_state_dict(opt.state_dict())
+    history = fit(model, loss_fn, opt2, batches, epochs=1, progress=False)
+    assert history.interrupted and history.steps == 0
+    assert torch.equal(model.weight.detach(), weights)
+    for p, state in opt2.state.items():
+        assert torch.equal(state["momentum_buffer"], buffers[p])
