@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .scalar import Value
+
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 
 
@@ -82,7 +84,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if not isinstance(p.data, np.ndarray):  # a Value: "no gradient yet" is 0.0
+                if isinstance(p, Value):  # a Value's "no gradient yet" is 0.0, never None
                     p.grad = 0.0
                 else:
                     p.grad = None if set_to_none else np.zeros_like(p.data)
