@@ -306,6 +306,8 @@ def _gradient(p: Any, where: str) -> Any:
     the wrong shape, so it is an error here rather than a silent reshape.
     """
     grad = p.grad
+    if grad.__class__ is float and p.data.__class__ is float:  # a Value: nothing to check
+        return grad
     if not isinstance(grad, (float, int, np.ndarray, np.generic)) and hasattr(grad, "data"):
         grad = grad.data
     if isinstance(grad, bool) or not isinstance(grad, (float, int, np.ndarray, np.generic)):
