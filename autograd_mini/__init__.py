@@ -1,6 +1,6 @@
 """autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
 
-from . import optim
+from . import data, nn, optim, train
 from .graph import (
     AnomalyError,
     detect_anomaly,
@@ -11,16 +11,22 @@ from .graph import (
     set_grad_enabled,
 )
 from .scalar import Value
+from .serialization import load, save
 
 __all__ = [
     "AnomalyError",
     "Value",
+    "data",
     "detect_anomaly",
     "enable_grad",
     "grad",
     "is_grad_enabled",
+    "load",
+    "nn",
     "no_grad",
     "optim",
+    "save",
     "set_grad_enabled",
+    "train",
 ]
 __version__ = "0.1.0"

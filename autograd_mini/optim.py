@@ -3,6 +3,7 @@
 They work on anything with ``.data`` and ``.grad``: Values (floats) and Tensors
 (NumPy arrays) alike. Each step first computes every new value and only then
 writes them, so an error part-way never leaves half the parameters updated.
+Learning-rate schedules live in :mod:`autograd_mini.optim.lr_scheduler`, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SGD", "Optimizer"]
+from .scalar import Value
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 
 
 def _check(name: str, value: float, ok: bool, expected: str) -> None:
@@ -81,22 +84,29 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if isinstance(p.grad, float):  # a Value: its "no gradient yet" is 0.0
+                if isinstance(p, Value):  # a Value's "no gradient yet" is 0.0, never None
                     p.grad = 0.0
                 else:
                     p.grad = None if set_to_none else np.zeros_like(p.data)
 
     def step(self) -> None:
-        """Update every parameter that has a gradient."""
+        """Update every parameter that has a gradient.
+
+        All new values are computed first and written only when every one of them is
+        ready, so a bad gradient raises before any parameter or buffer has changed.
+        """
         updates: list[tuple[Any, Any]] = []
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    state = self.state.setdefault(p, {})
-                    updates.append((p, self._update(p, p.grad, group, state)))
+        for i, group in enumerate(self.param_groups):
+            for j, p in enumerate(group["params"]):
+                if p.grad is None:
+                    continue
+                grad = _gradient(p, f"{type(self).__name__}.step: parameter {j} of group {i}")
+                state = self.state.get(p, {})
+                updates.append((p, self._update(p, grad, group, state)))
         for p, (data, new_state) in updates:
             p.data = data
-            self.state[p].update(new_state)
+            self.state.setdefault(p, {}).update(new_state)
+        self._opt_called = True  # schedulers warn when they are stepped before the optimizer
 
     def _update(
         self, p: Any, grad: Any, group: dict[str, Any], state: dict[str, Any]
@@ -178,6 +188,138 @@ class SGD(Optimizer):
         return p.data - group["lr"] * g, new_state
 
 
+class Adam(Optimizer):
+    """Adam, as ``torch.optim.Adam``: a step along the running mean of the gradient,
+    scaled down where the gradient has been large (the running mean of its square).
+
+    One step for each parameter p with gradient g, at step number t (PyTorch's formulas
+    and order of operations, so trajectories agree to rounding)::
+
+        g = g + weight_decay * p                         if weight_decay != 0
+        m = m + (1 - beta1) * (g - m)                    running mean (a lerp)
+        v = beta2 * v + (1 - beta2) * g * g              running mean of g²
+        v_max = max(v_max, v); use v_max for v           if amsgrad
+        denom = sqrt(v) / sqrt(1 - beta2**t) + eps
+        p = p - (lr / (1 - beta1**t)) * m / denom
+
+    ``decoupled_weight_decay=True`` shrinks p by ``1 - lr * weight_decay`` instead of
+    adding to g (that is AdamW); ``maximize=True`` ascends.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _validate(self, group: dict[str, Any]) -> None:
+        name = type(self).__name__
+        lr, eps, wd, betas = group["lr"], group["eps"], group["weight_decay"], group["betas"]
+        _check(f"{name} lr", lr, _real(lr) and lr >= 0, "a number >= 0 (not nan)")
+        _check(f"{name} eps", eps, _real(eps) and eps >= 0, "a number >= 0")
+        _check(f"{name} weight_decay", wd, _real(wd) and wd >= 0, "a number >= 0")
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+            raise ValueError(f"{name} betas: expected a pair (beta1, beta2), got {betas!r}")
+        for k, beta in enumerate(betas):
+            _check(f"{name} betas[{k}]", beta, _real(beta) and 0 <= beta < 1,
+                   "a number in [0, 1)")
+
+    def _update(
+        self, p: Any, grad: Any, group: dict[str, Any], state: dict[str, Any]
+    ) -> tuple[Any, dict[str, Any]]:
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        g = -grad if group["maximize"] else grad
+        data = p.data
+        step = state.get("step", 0.0) + 1.0  # a float, as PyTorch keeps it
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                data = data * (1 - lr * wd)
+            else:
+                g = g + wd * data
+        zero = np.zeros_like(data) if isinstance(data, np.ndarray) else 0.0
+        exp_avg = _lerp(state.get("exp_avg", zero), g, 1 - beta1)
+        exp_avg_sq = state.get("exp_avg_sq", zero) * beta2 + (1 - beta2) * g * g
+        new_state = {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+        bias_correction1 = 1 - beta1**step
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        step_size = lr / bias_correction1
+        if group["amsgrad"]:
+            exp_avg_sq = _maximum(state.get("max_exp_avg_sq", zero), exp_avg_sq)
+            new_state["max_exp_avg_sq"] = exp_avg_sq
+        denom = _sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
+        return data + (-step_size) * exp_avg / denom, new_state
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default 0.01), as ``torch.optim.AdamW``."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+
+def _lerp(start: Any, end: Any, weight: float) -> Any:
+    """start + weight·(end - start), computed the way torch.lerp is for this weight."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def _sqrt(x: Any) -> Any:
+    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
+
+
+def _maximum(a: Any, b: Any) -> Any:
+    """Elementwise max that keeps nan, as torch.maximum."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.maximum(a, b)
+    return a if (a >= b or a != a) else b
+
+
+def _gradient(p: Any, where: str) -> Any:
+    """The parameter's gradient as plain numbers, checked against its data.
+
+    A gradient recorded with create_graph=True is a node: its number is what counts. A
+    gradient whose shape differs from the parameter's would broadcast into a parameter of
+    the wrong shape, so it is an error here rather than a silent reshape.
+    """
+    grad = p.grad
+    if grad.__class__ is float and p.data.__class__ is float:  # a Value: nothing to check
+        return grad
+    if not isinstance(grad, (float, int, np.ndarray, np.generic)) and hasattr(grad, "data"):
+        grad = grad.data
+    if isinstance(grad, bool) or not isinstance(grad, (float, int, np.ndarray, np.generic)):
+        raise TypeError(f"{where}: .grad must be a number or an array, got {type(grad).__name__}")
+    if np.shape(grad) != np.shape(p.data):
+        raise ValueError(f"{where}: gradient of shape {np.shape(grad)} does not match the "
+                         f"parameter's shape {np.shape(p.data)}")
+    if isinstance(grad, np.ndarray) and grad.dtype.kind not in "fiu":
+        raise TypeError(f"{where}: .grad has dtype {grad.dtype}; expected real numbers")
+    return float(grad) if isinstance(grad, (int, np.generic)) else grad
+
+
 def _real(x: Any) -> bool:
     """A real number that is not nan (bool excluded)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(x)
@@ -186,3 +328,6 @@ def _real(x: Any) -> bool:
 def _clone(x: Any) -> Any:
     """A copy that later in-place edits of ``x`` cannot reach (floats are immutable)."""
     return x.copy() if isinstance(x, np.ndarray) else x
+
+
+from . import lr_scheduler  # noqa: E402  (the schedulers need Optimizer, defined above)

@@ -36,6 +36,24 @@ def _sig(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+def _dot(w1: Any, w2: Any, x1: Any, x2: Any, b: Any) -> Any:
+    """w·x + b: one n-ary node for Values, the formula for floats."""
+    if hasattr(w1, "grad"):
+        from autograd_mini.scalar import dot
+
+        return dot([w1, w2], [x1, x2], b)
+    return b + w1 * x1 + w2 * x2
+
+
+def _dot_const(w1: Any, w2: Any, b: Any) -> Any:
+    """w·x + b with data inputs (plain numbers, kept as constants inside the node)."""
+    if hasattr(w1, "grad"):
+        from autograd_mini.scalar import dot
+
+        return dot([w1, w2], [2.5, -1.5], b)
+    return b + w1 * 2.5 + w2 * -1.5
+
+
 SCALAR_OPS: list[ScalarOp] = [
     ScalarOp("add", lambda a, b: a + b, (reals(), reals()), lambda a, b: (1.0, 1.0)),
     ScalarOp("sub", lambda a, b: a - b, (reals(), reals()), lambda a, b: (1.0, -1.0)),
@@ -69,6 +87,8 @@ SCALAR_OPS: list[ScalarOp] = [
              (reals(-10, 10),), lambda a: (_sig(a) * (1 - _sig(a)),)),
     ScalarOp("relu", lambda a: a.relu() if hasattr(a, "relu") else max(a, 0.0),
              (away_from([0], -10, 10),), lambda a: (1.0 if a > 0 else 0.0,)),
+    ScalarOp("dot", _dot, (reals(),) * 5, lambda w1, w2, x1, x2, b: (x1, x2, w1, w2, 1.0)),
+    ScalarOp("dot_const", _dot_const, (reals(),) * 3, lambda w1, w2, b: (2.5, -1.5, 1.0)),
 ]
 SCALAR_OPS_BY_NAME = {op.name: op for op in SCALAR_OPS}
 

@@ -145,3 +145,14 @@ def test_higher_order_derivatives_match_pytorch(torch: Any, x: float) -> None:
         (d,) = grad(d, v, create_graph=True)
         (td,) = torch.autograd.grad(td, t, create_graph=True)
         assert d.data == pytest.approx(td.item(), rel=1e-9)
+
+
+def test_masked_pow_derivative_times_infinite_gradient_is_nan_as_in_pytorch(torch: Any) -> None:
+    # Found by the random-graph test: (0 ** y) ** -1 at y = 1. PyTorch multiplies the
+    # exponent's masked derivative (0 at base 0) by the incoming gradient (-inf): nan.
+    program = ([1.0, 1.0], [("sub", [0, 0]), ("pow", [2, 1]), ("inv", [3])])
+    value, grads = ours(program, {**ARITH, **TRANSCENDENTAL})
+    t_value, t_grads = torch_run(torch, program, {**ARITH, **TRANSCENDENTAL})
+    assert same_bits(value, t_value)
+    assert all(same_bits(g, tg) for g, tg in zip(grads, t_grads)), (grads, t_grads)
+    assert math.isnan(grads[1])
