@@ -1,12 +1,18 @@
 """autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
 
 from . import optim
+from .draw import draw
+from .explain import explain
 from .graph import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .scalar import Value
+from .steps import backprop_steps
 
 __all__ = [
     "Value",
+    "backprop_steps",
+    "draw",
     "enable_grad",
+    "explain",
     "grad",
     "is_grad_enabled",
     "no_grad",
