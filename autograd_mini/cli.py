@@ -68,8 +68,8 @@ def _values(pairs: list[str]) -> dict[str, float]:
 def _grad(args: argparse.Namespace) -> int:
     from .draw import RenderError, draw, formula
     from .explain import explain, fmt, node_names
-    from .graph import topological_order
     from .expr import FUNCTIONS, ExpressionError, parse_expression
+    from .graph import topological_order
     from .steps import backprop_steps
 
     try:

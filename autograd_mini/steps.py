@@ -145,46 +145,53 @@ def _run(root: Any, seed: Any) -> list[_Record]:
     (create_graph=False); the tests check the order and every number against it.
     """
     grads: dict[Any, Any] = {root: seed}
-    get = grads.get
     records: list[_Record] = []
     for node in reversed(topological_order([root])):
-        g = get(node)
+        g = grads.get(node)
         if g is None:  # no gradient reaches it (the engine skips it too)
             continue
-        op = node._op
-        edges: list[Edge] = []
-        updates: list[tuple[Any, Any]] = []
-
-        def send(parent: Any, local: Any, share: Any) -> None:
-            prev = get(parent)
-            grads[parent] = total = share if prev is None else prev + share
-            edges.append(Edge(parent, local, share, total))
-            updates.append((parent, total))
-
-        if op is not None:
-            a = node._a
-            if op.arity == UNARY:
-                f = op.backward[0]
-                share = f(g, a.data, node._b, node.data)
-                if share is not None:
-                    scalar = _scalar(a.data, node.data)
-                    send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
-            elif op.arity == BINARY:
-                b = node._b
-                av, bv, out = a.data, b.data, node.data
-                scalar = _scalar(av, bv, out)
-                for parent, f in zip((a, b), op.backward):
-                    if parent.requires_grad:
-                        share = f(g, av, bv, out)
-                        if share is not None:
-                            send(parent, f(1.0, av, bv, out) if scalar else None, share)
-            else:
-                datas = [p.data for p in a]
-                shares = op.backward[0](g, datas, node._b, node.data)
-                locals_ = (op.backward[0](1.0, datas, node._b, node.data)
-                           if _scalar(*datas, node.data) else [None] * len(a))
-                for p, share, local in zip(a, shares, locals_):
-                    if share is not None and p.requires_grad:
-                        send(p, local, share)
-        records.append((node, g, tuple(edges), op is None or bool(node._retains_grad), updates))
+        edges, updates = _visit(node, g, grads)
+        stored = node._op is None or bool(node._retains_grad)
+        records.append((node, g, tuple(edges), stored, updates))
     return records
+
+
+def _visit(node: Any, g: Any, grads: dict[Any, Any]) -> tuple[list[Edge], list[tuple[Any, Any]]]:
+    """Send ``node``'s gradient ``g`` to its parents, adding into ``grads`` as the engine does."""
+    edges: list[Edge] = []
+    updates: list[tuple[Any, Any]] = []
+
+    def send(parent: Any, local: Any, share: Any) -> None:
+        prev = grads.get(parent)
+        grads[parent] = total = share if prev is None else prev + share
+        edges.append(Edge(parent, local, share, total))
+        updates.append((parent, total))
+
+    op = node._op
+    if op is None:
+        return edges, updates
+    a = node._a
+    if op.arity == UNARY:
+        f = op.backward[0]
+        share = f(g, a.data, node._b, node.data)
+        if share is not None:
+            scalar = _scalar(a.data, node.data)
+            send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
+    elif op.arity == BINARY:
+        b = node._b
+        av, bv, out = a.data, b.data, node.data
+        scalar = _scalar(av, bv, out)
+        for parent, f in zip((a, b), op.backward):
+            if parent.requires_grad:
+                share = f(g, av, bv, out)
+                if share is not None:
+                    send(parent, f(1.0, av, bv, out) if scalar else None, share)
+    else:
+        datas = [p.data for p in a]
+        shares = op.backward[0](g, datas, node._b, node.data)
+        locals_ = (op.backward[0](1.0, datas, node._b, node.data)
+                   if _scalar(*datas, node.data) else [None] * len(a))
+        for p, share, local in zip(a, shares, locals_):
+            if share is not None and p.requires_grad:
+                send(p, local, share)
+    return edges, updates
