@@ -3,13 +3,23 @@
 from . import optim
 from .draw import draw
 from .explain import explain
-from .graph import enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .graph import (
+    AnomalyError,
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .scalar import Value
 from .steps import backprop_steps
 
 __all__ = [
+    "AnomalyError",
     "Value",
     "backprop_steps",
+    "detect_anomaly",
     "draw",
     "enable_grad",
     "explain",

@@ -242,7 +242,7 @@ def _engine_gradient(root: Any, wrt: Any) -> Any:
     from .graph import backward_pass
 
     seed = root._seed(None, False, "explain")
-    g = backward_pass([root], [seed], accumulate=False).get(wrt, 0.0)
+    g = backward_pass([root], [seed], accumulate=False, capture=[wrt]).get(wrt, 0.0)
     return g.item() if hasattr(g, "item") else g
 
 

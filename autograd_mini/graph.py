@@ -9,11 +9,16 @@ Every node kind (the scalar :class:`~autograd_mini.Value`, the array
     _b     second operand: a parent node when the rule is binary; otherwise the
            rule's constant (the 3 in ``x * 3``) or context (the axis of a sum)
 
-and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Constants stay plain
-numbers instead of becoming nodes, and a node keeps no closure: it points at its
-parents and at a shared Rule, never back at itself, so dropping a graph frees it
-by reference counting alone (micrograd's per-node closures make cycles and leave
-them to the slow cyclic garbage collector).
+and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Each kind also has
+``requires_grad`` (gradient flows into the node), ``_retains_grad`` (backward keeps
+its gradient in ``.grad`` although it is not a leaf; every Value does), a ``_g`` slot
+(its gradient so far, used only during a backward pass; None otherwise) and the hooks
+``_seed``, ``_grad_result`` and ``_first_grad`` that ``grad()`` and ``backward()`` use.
+
+Constants stay plain numbers instead of becoming nodes, and a node keeps no
+closure: it points at its parents and at a shared Rule, never back at itself, so
+dropping a graph frees it by reference counting alone (micrograd's per-node
+closures make cycles and leave them to the slow cyclic garbage collector).
 
 One iterative walk (:func:`topological_order`, an explicit stack, no recursion)
 serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
@@ -27,8 +32,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
+    "AnomalyError",
     "Rule",
     "backward_pass",
+    "detect_anomaly",
     "enable_grad",
     "is_grad_enabled",
     "no_grad",
@@ -63,34 +70,48 @@ class Rule(NamedTuple):
     symbol: str = ""
 
 
-# --------------------------------------------------------------------------- grad mode
-class _GradMode(threading.local):
-    """Whether ops record a graph. Per thread, as in PyTorch."""
+# --------------------------------------------------------------------------- modes
+class _Mode(threading.local):
+    """This thread's mode: recording a graph (on by default), checking for nan/inf (off)."""
 
     enabled = True
+    anomaly = False
 
 
-_mode = _GradMode()
+_mode = _Mode()
 # Reading a threading.local costs ~55 ns, a third of making a node. So ops first read
-# this shared count of threads currently inside no_grad (a one-item list, so modules
-# that imported it see updates) and look at their own thread's flag only when it is
-# non-zero: `if threads_without_grad[0] and not _mode.enabled: record nothing`.
-threads_without_grad = [0]
+# this shared count of threads whose mode is not the default (a one-item list, so the
+# modules that imported it see updates) and take the slow path, `record`, only when it
+# is non-zero.
+threads_off_default = [0]
 _count_lock = threading.Lock()
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_mode(enabled: bool | None = None, anomaly: bool | None = None) -> None:
+    with _count_lock:
+        before = (not _mode.enabled) or _mode.anomaly
+        if enabled is not None:
+            _mode.enabled = enabled
+        if anomaly is not None:
+            _mode.anomaly = anomaly
+        threads_off_default[0] += ((not _mode.enabled) or _mode.anomaly) - before
+
+
+def record(node: Any, op: Rule, a: Any, b: Any) -> Any:
+    """Give a new node its history as this thread's mode says (the slow path of every op)."""
+    if _mode.enabled:
+        node._op, node._a, node._b = op, a, b
+    else:
+        node._op = node._a = node._b = None
+    if _mode.anomaly:
+        _check_forward(node, op, a, b)
+    return node
 
 
 def is_grad_enabled() -> bool:
     """True when new operations in this thread record their history (the default)."""
     return _mode.enabled
-
-
-def _set_mode(enabled: bool) -> None:
-    if enabled == _mode.enabled:
-        return
-    with _count_lock:
-        threads_without_grad[0] += -1 if enabled else 1
-        _mode.enabled = enabled
 
 
 class set_grad_enabled:
@@ -102,10 +123,10 @@ class set_grad_enabled:
 
     def __enter__(self) -> None:
         self.prev.append(_mode.enabled)
-        _set_mode(self.mode)
+        _set_mode(enabled=self.mode)
 
     def __exit__(self, *exc: object) -> None:
-        _set_mode(self.prev.pop())
+        _set_mode(enabled=self.prev.pop())
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
@@ -133,6 +154,106 @@ class enable_grad(set_grad_enabled):
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class AnomalyError(FloatingPointError):
+    """An op or a gradient produced nan or inf from finite inputs (see ``detect_anomaly``)."""
+
+
+class detect_anomaly:
+    """Context manager: stop at the first op that turns finite numbers into nan or inf.
+
+    Inside it, every forward op and every step of the backward pass is checked, and
+    the first one that produces nan or inf from finite inputs raises
+    :class:`AnomalyError` naming the op, its inputs (labels, values or shapes) and
+    what went bad, e.g. ``log`` of a negative number. Affects only this thread and
+    slows things down, so use it to hunt a nan, not for training.
+    """
+
+    def __init__(self) -> None:
+        self.prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.prev.append(_mode.anomaly)
+        _set_mode(anomaly=True)
+
+    def __exit__(self, *exc: object) -> None:
+        _set_mode(anomaly=self.prev.pop())
+
+
+_HINTS = {
+    "log": "log is defined for x > 0: log(0) = -inf and log(x < 0) = nan",
+    "div": "division by zero (or 0/0, inf/inf)",
+    "rdiv": "division by zero",
+    "pow": "a negative base with a non-integer exponent is nan; 0 to a negative power is "
+    "inf; or the power overflows",
+    "rpow": "a negative base with a non-integer exponent is nan, or the power overflows",
+    "exp": "exp(x) overflows to inf for x > 709.78 in float64 (x > 88.72 in float32)",
+    "sqrt": "sqrt is defined for x >= 0",
+}
+
+
+def _bad(x: Any) -> bool:
+    """True if x (a number, an array or a node) holds nan or inf anywhere."""
+    data = x.data if hasattr(x, "_op") else x
+    if isinstance(data, float):
+        return data - data != 0  # nan - nan and inf - inf are nan
+    if isinstance(data, int):
+        return False
+    import numpy as np
+
+    return not bool(np.isfinite(data).all())
+
+
+def _describe(x: Any, name: str = "") -> str:
+    if not hasattr(x, "_op"):
+        return f"constant {x!r}" if isinstance(x, (int, float)) else f"constant of shape {x.shape}"
+    label = x.label or name
+    shape = getattr(x, "shape", None)
+    if shape is None or shape == ():
+        return f"{label or type(x).__name__} = {x.data if shape is None else x.item()!r}"
+    return f"{label or type(x).__name__} of shape {tuple(shape)}"
+
+
+def _operands(op: Rule, a: Any, b: Any) -> list[Any]:
+    if op.arity == UNARY:
+        return [a] if b is None else [a, b]
+    if op.arity == BINARY:
+        return [a, b]
+    return list(a)
+
+
+def _check_forward(node: Any, op: Rule, a: Any, b: Any) -> None:
+    operands = _operands(op, a, b)
+    if _bad(node) and not any(_bad(x) for x in operands if x is not None):
+        what = "nan" if _has_nan(node) else "inf"
+        inputs = ", ".join(_describe(x) for x in operands)
+        hint = _HINTS.get(op.name, "the result overflows the floating-point range")
+        raise AnomalyError(
+            f"detect_anomaly: forward {op.name}({inputs}) produced {what} from finite inputs "
+            f"({hint})"
+        )
+
+
+def _check_backward(node: Any, g: Any, parent: Any, index: int, share: Any) -> None:
+    if share is not None and _bad(share) and not _bad(g):
+        what = "nan" if _has_nan(share) else "inf"
+        inputs = ", ".join(_describe(x) for x in _operands(node._op, node._a, node._b))
+        label = f" {node.label!r}" if node.label else ""
+        raise AnomalyError(
+            f"detect_anomaly: backward of {node._op.name}{label} sent {what} to its input "
+            f"{index} ({_describe(parent)}) from a finite incoming gradient; inputs were "
+            f"{inputs} ({_HINTS.get(node._op.name, 'the local derivative is not finite there')})"
+        )
+
+
+def _has_nan(x: Any) -> bool:
+    data = x.data if hasattr(x, "_op") else x
+    if isinstance(data, float):
+        return data != data
+    import numpy as np
+
+    return bool(np.isnan(data).any())
 
 
 # --------------------------------------------------------------------------- the walk
@@ -191,11 +312,27 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
     return order
 
 
+def PASS(g: Any, a: Any, b: Any, out: Any) -> Any:
+    """The derivative is 1: the gradient passes through unchanged (as for a + b).
+
+    The backward pass recognises this rule entry and skips the call.
+    """
+    return g
+
+
+# One backward pass at a time: during a pass each node keeps its running gradient in
+# its `_g` slot (about 3x faster than a dictionary), so two passes over shared nodes
+# must not interleave. The GIL lets only one thread run Python at a time anyway, so
+# waiting here costs nothing real. No user code runs inside a pass, so it cannot re-enter.
+_backward_lock = threading.Lock()
+
+
 def backward_pass(
     roots: Sequence[Any],
     seeds: Sequence[Any],
     create_graph: bool = False,
     accumulate: bool = True,
+    capture: Iterable[Any] | None = None,
     order: list[Any] | None = None,
 ) -> dict[Any, Any]:
     """Apply the chain rule from ``roots`` (seeded with ``seeds``) back through the graph.
@@ -207,64 +344,88 @@ def backward_pass(
 
     With ``accumulate``, the complete gradient is added to ``.grad`` of every leaf
     and of every node that retains its gradient (all Values; Tensors after
-    ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for every node
-    reached, so ``grad()`` can pick out what was asked for without touching ``.grad``.
+    ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for the nodes
+    in ``capture`` that were reached (every node reached when ``capture`` is None),
+    so ``grad()`` can pick out what it was asked for without touching ``.grad``.
     """
     if order is None:
         order = topological_order(roots)
-    grads: dict[Any, Any] = {}
-    get = grads.get
-    for root, seed in zip(roots, seeds):
-        prev = get(root)
-        grads[root] = seed if prev is None else prev + seed
-    with set_grad_enabled(create_graph):
-        for node in reversed(order):
-            g = get(node)
-            if g is None:  # no path from a root through a differentiable op
-                continue
-            op = node._op
-            if accumulate and (op is None or node._retains_grad):
-                old = node.grad
-                node.grad = node._first_grad(g) if old is None else old + g
-            if op is None:
-                continue
-            arity = op.arity
-            a = node._a
-            if arity == UNARY:
-                if create_graph:
-                    share = op.backward[0](g, a, node._b, node)
-                else:
-                    share = op.backward[0](g, a.data, node._b, node.data)
-                if share is not None:
-                    prev = get(a)
-                    grads[a] = share if prev is None else prev + share
-            elif arity == BINARY:
-                b = node._b
-                if create_graph:
-                    av, bv, out = a, b, node
-                else:
-                    av, bv, out = a.data, b.data, node.data
-                d_a, d_b = op.backward
-                if a.requires_grad:
-                    share = d_a(g, av, bv, out)
-                    if share is not None:
-                        prev = get(a)
-                        grads[a] = share if prev is None else prev + share
-                if b.requires_grad:
-                    share = d_b(g, av, bv, out)
-                    if share is not None:
-                        prev = get(b)
-                        grads[b] = share if prev is None else prev + share
-            else:
-                if create_graph:
-                    shares = op.backward[0](g, a, node._b, node)
-                else:
-                    shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
-                for p, share in zip(a, shares):
-                    if share is not None and p.requires_grad:
-                        prev = get(p)
-                        grads[p] = share if prev is None else prev + share
-    return grads
+    collect_all = capture is None
+    wanted = set(capture) if capture is not None else ()
+    # A kind whose class says every node requires and retains its gradient (Value) is
+    # checked once here instead of once per edge. A Value op never takes a Tensor, so a
+    # graph under a Value root holds only Values.
+    check = _mode.anomaly
+    kind = type(roots[0]) if len(roots) == 1 else None
+    every_node_requires = getattr(kind, "requires_grad", None) is True
+    every_node_retains = accumulate and getattr(kind, "_retains_grad", None) is True
+    result: dict[Any, Any] = {}
+    with _backward_lock:
+        try:
+            for root, seed in zip(roots, seeds):
+                root._g = seed if root._g is None else root._g + seed
+            with set_grad_enabled(create_graph):
+                for node in reversed(order):
+                    g = node._g
+                    if g is None:  # no path from a root through a differentiable op
+                        continue
+                    node._g = None  # leave every node clean for the next pass
+                    if collect_all or node in wanted:
+                        result[node] = g
+                    op = node._op
+                    if every_node_retains or (accumulate and (op is None or node._retains_grad)):
+                        old = node.grad
+                        node.grad = node._first_grad(g) if old is None else old + g
+                    if op is None:
+                        continue
+                    a = node._a
+                    if op.arity == UNARY:
+                        d_a = op.backward[0]
+                        if d_a is PASS:
+                            share = g
+                        elif create_graph:
+                            share = d_a(g, a, node._b, node)
+                        else:
+                            share = d_a(g, a.data, node._b, node.data)
+                        if check:
+                            _check_backward(node, g, a, 0, share)
+                        prev = a._g
+                        a._g = share if prev is None else prev + share
+                    elif op.arity == BINARY:
+                        b = node._b
+                        if create_graph:
+                            av, bv, out = a, b, node
+                        else:
+                            av, bv, out = a.data, b.data, node.data
+                        d_a, d_b = op.backward
+                        if every_node_requires or a.requires_grad:
+                            share = g if d_a is PASS else d_a(g, av, bv, out)
+                            if check:
+                                _check_backward(node, g, a, 0, share)
+                            prev = a._g
+                            a._g = share if prev is None else prev + share
+                        if every_node_requires or b.requires_grad:
+                            share = g if d_b is PASS else d_b(g, av, bv, out)
+                            if check:
+                                _check_backward(node, g, b, 1, share)
+                            prev = b._g
+                            b._g = share if prev is None else prev + share
+                    else:
+                        if create_graph:
+                            shares = op.backward[0](g, a, node._b, node)
+                        else:
+                            shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
+                        for i, (p, share) in enumerate(zip(a, shares)):
+                            if check:
+                                _check_backward(node, g, p, i, share)
+                            if share is not None and p.requires_grad:
+                                prev = p._g
+                                p._g = share if prev is None else prev + share
+        except BaseException:
+            for node in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
+                node._g = None
+            raise
+    return result
 
 
 def grad(
@@ -300,7 +461,7 @@ def grad(
                 "so nothing depends on the inputs; was it computed under no_grad?"
             )
     seeds = [out._seed(go, create_graph, "grad") for out, go in zip(outs, gos)]
-    grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False)
+    grads = backward_pass(outs, seeds, create_graph=create_graph, accumulate=False, capture=ins)
     result = []
     for i, x in enumerate(ins):
         g = grads.get(x)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import BINARY, UNARY, Rule, _mode, backward_pass, threads_without_grad
+from .graph import BINARY, PASS, UNARY, Rule, backward_pass, record, threads_off_default
 
 __all__ = ["RULES", "Value"]
 
@@ -113,7 +113,8 @@ def _data(x: Any) -> Any:
 # -------------------------------------------------------------------------- the rules
 # For each rule: out = forward(a, b), then one function per parent that turns the
 # gradient g of the final result with respect to `out` into that parent's share,
-# g * d out / d parent. In a unary rule `b` is a constant (or unused), never a node.
+# g * d out / d parent (PASS: the derivative is 1 and g passes through unchanged).
+# In a unary rule `b` is a constant (or unused), never a node.
 # The formulas copy PyTorch's (derivatives.yaml), so results agree to the last bit
 # where the arithmetic is the same.
 def _unary(name: str, symbol: str, forward: Any, d_a: Any) -> Rule:
@@ -125,12 +126,10 @@ def _binary(name: str, symbol: str, forward: Any, d_a: Any, d_b: Any) -> Rule:
 
 
 #                  name     symbol  forward: out = ...           backward: g * d out / d operand
-ADD = _binary("add", "+", lambda a, b: a + b, lambda g, a, b, out: g,
-              lambda g, a, b, out: g)
-ADD_C = _unary("add", "+", lambda a, c: a + c, lambda g, a, c, out: g)
-SUB = _binary("sub", "-", lambda a, b: a - b, lambda g, a, b, out: g,
-              lambda g, a, b, out: -g)
-SUB_C = _unary("sub", "-", lambda a, c: a - c, lambda g, a, c, out: g)
+ADD = _binary("add", "+", lambda a, b: a + b, PASS, PASS)
+ADD_C = _unary("add", "+", lambda a, c: a + c, PASS)
+SUB = _binary("sub", "-", lambda a, b: a - b, PASS, lambda g, a, b, out: -g)
+SUB_C = _unary("sub", "-", lambda a, c: a - c, PASS)
 RSUB = _unary("rsub", "-", lambda a, c: c - a, lambda g, a, c, out: -g)  # c - a
 MUL = _binary("mul", "*", lambda a, b: a * b, lambda g, a, b, out: g * b,
               lambda g, a, b, out: g * a)
@@ -174,10 +173,10 @@ def _node(data: float, op: Rule, a: Any, b: Any) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    if threads_without_grad[0] and not _mode.enabled:
-        v._op = v._a = v._b = None
-    else:
-        v._op, v._a, v._b = op, a, b
+    v._g = None
+    if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
+        return record(v, op, a, b)
+    v._op, v._a, v._b = op, a, b
     return v
 
 
@@ -232,7 +231,7 @@ class Value:
     them all.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_b")
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_b", "_g")
     requires_grad = True  # every Value takes part in backward (the graph walk asks)
     _retains_grad = True  # and keeps its gradient, leaf or not, so drawings can show it
     __array_ufunc__ = None  # a NumPy scalar on the left defers to our reflected ops
@@ -248,6 +247,7 @@ class Value:
         self._op: Rule | None = None
         self._a: Any = None
         self._b: Any = None
+        self._g: Any = None  # gradient so far, only during a backward pass
 
     # ---- arithmetic: a Value operand makes a binary node, a number a unary one
     def __add__(self, other: Any) -> Value:
@@ -328,7 +328,7 @@ class Value:
     # ---- gradients
     def backward(self, gradient: Number = 1.0) -> None:
         """Add d self / d node (times ``gradient``) to ``.grad`` of every node self depends on."""
-        backward_pass([self], [self._seed(gradient, False, "Value.backward")])
+        backward_pass([self], [self._seed(gradient, False, "Value.backward")], capture=())
 
     # hooks for graph.grad: what gradient an output starts from, and how a result looks
     def _seed(self, gradient: Any, create_graph: bool, who: str) -> Any:

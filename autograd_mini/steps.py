@@ -173,10 +173,9 @@ def _visit(node: Any, g: Any, grads: dict[Any, Any]) -> tuple[list[Edge], list[t
     a = node._a
     if op.arity == UNARY:
         f = op.backward[0]
-        share = f(g, a.data, node._b, node.data)
-        if share is not None:
-            scalar = _scalar(a.data, node.data)
-            send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
+        share = f(g, a.data, node._b, node.data)  # PASS(g, ...) is g, as the engine takes it
+        scalar = _scalar(a.data, node.data)
+        send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
     elif op.arity == BINARY:
         b = node._b
         av, bv, out = a.data, b.data, node.data
@@ -184,8 +183,7 @@ def _visit(node: Any, g: Any, grads: dict[Any, Any]) -> tuple[list[Edge], list[t
         for parent, f in zip((a, b), op.backward):
             if parent.requires_grad:
                 share = f(g, av, bv, out)
-                if share is not None:
-                    send(parent, f(1.0, av, bv, out) if scalar else None, share)
+                send(parent, f(1.0, av, bv, out) if scalar else None, share)
     else:
         datas = [p.data for p in a]
         shares = op.backward[0](g, datas, node._b, node.data)

@@ -153,3 +153,24 @@ def test_grad_with_several_outputs_and_weights() -> None:
         c = x * 2
     with pytest.raises(ValueError, match="does not require grad and has no history"):
         grad(c, x)
+
+
+def test_interrupted_backward_leaves_no_half_pass_behind() -> None:
+    from autograd_mini.graph import UNARY, Rule, topological_order
+
+    def interrupt(g: float, a: float, b: object, out: float) -> float:
+        raise KeyboardInterrupt
+
+    x = Value(2.0)
+    h = x * 3.0
+    boom = h * 1.0
+    boom._op = Rule("boom", UNARY, None, (interrupt,))  # a rule that fails mid-pass
+    y = boom + h
+    with pytest.raises(KeyboardInterrupt):
+        y.backward()
+    assert all(n._g is None for n in topological_order([y]))
+    # The pass stopped at `boom`, before x (reverse topological order: y, boom, h, x).
+    assert x.grad == 0.0
+    z = h * 2.0  # the lock was released and no stale gradient remains
+    z.backward()
+    assert x.grad == 6.0

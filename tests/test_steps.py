@@ -85,6 +85,7 @@ class Logged:
     def __init__(self, data: float, op: Any = None, a: Any = None, b: Any = None) -> None:
         self.data, self.label, self._op, self._a, self._b = data, "", op, a, b
         self._grad = 0.0
+        self._g: Any = None  # the engine's running gradient during a pass
 
     @property
     def grad(self) -> float:
