@@ -407,7 +407,6 @@ def draw(
     ids = {n: f"v{i}" for i, n in enumerate(order)}
     shown_grads = grads if grads is not None else (_frame.grads if _frame else None)
     n_edges = 0
-    elided = 0
     for node in visible:
         vid = ids[node]
         run = runs.get(node)
@@ -417,29 +416,24 @@ def draw(
         dot.node(vid, label=label, shape="plain")
         if node._op is None:
             continue
-        oid = "o" + vid
         if run is not None:  # the box stands for the whole chain; its input edge gets the product
-            first = run[0]
-            ps = [(parents(first)[0], _chain_product(run))]
-            top = f"{names[node]}"
+            target = vid
+            ps = [(parents(run[0])[0], _chain_product(run))]
         else:
-            dot.node(oid, label="<" + escape(op_text(node, digits)) + ">", shape="ellipse",
+            target = "o" + vid
+            dot.node(target, label="<" + escape(op_text(node, digits)) + ">", shape="ellipse",
                      style="filled", fillcolor="#eef3fb", color=border, penwidth=pen,
                      margin="0.05,0.02", height="0.3")
-            dot.edge(oid, vid, color=border, penwidth=pen)
+            dot.edge(target, vid, color=border, penwidth=pen)
             ps = _edge_derivatives(node)
-            top = names[node]
-        target = vid if run is not None else oid
         for parent, d in ps:
             n_edges += 1
-            if parent not in shown:
-                elided += 1
-                stub = f"{target}_more{n_edges}"
-                dot.node(stub, label="<…>", shape="plaintext", fontcolor="#888888")
-                source_id = stub
-            else:
+            if parent in shown:
                 source_id = ids[parent]
-            text = f"∂{names[node] if run is None else top}/∂{names[parent]}"
+            else:  # left out by max_nodes: a stub says the graph goes on
+                source_id = f"{target}_more{n_edges}"
+                dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
+            text = f"∂{names[node]}/∂{names[parent]}"
             if d is not None:
                 text += f" = {_number(_plain(d), digits)}"
             on_path = parent in marked and node in marked

@@ -390,3 +390,9 @@ def test_a_thousand_value_graph_renders() -> None:
     assert d.n_values == len(topological_order([loss]))
     assert sum(t.startswith("data ") for t in texts) == d.n_values
     assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_given_gradients_title_and_direction(course: Any) -> None:
+    src = draw(course.z, grads={course.w1: 7.0}, title="after one step", rankdir="TB").source
+    assert node_ids(src, "grad 7") and len(node_ids(src, "grad –")) == 5  # none for the others
+    assert "rankdir=TB" in src and "label=<after one step>" in src
