@@ -1,6 +1,8 @@
 """autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
 
 from . import data, nn, optim, train
+from .draw import draw
+from .explain import explain
 from .graph import (
     AnomalyError,
     detect_anomaly,
@@ -12,13 +14,17 @@ from .graph import (
 )
 from .scalar import Value
 from .serialization import load, save
+from .steps import backprop_steps
 
 __all__ = [
     "AnomalyError",
     "Value",
+    "backprop_steps",
     "data",
     "detect_anomaly",
+    "draw",
     "enable_grad",
+    "explain",
     "grad",
     "is_grad_enabled",
     "load",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .draw import RenderError, draw
 from .explain import explain, fmt, fmt_factor
 from .optim import SGD
 from .scalar import Value
@@ -100,6 +101,7 @@ def lines(svg_path: str | None = None) -> Iterator[str]:
             yield "   " + line
     yield (f"   (stored by the engine in .grad: w1.grad = {fmt(w1.grad)}, "
            f"w2.grad = {fmt(w2.grad)}, w3.grad = {fmt(w3.grad)})")
+    drawing = draw(z, title="g = -2·w1,  y = w2 + g,  z = y·w3") if svg_path else None
     yield ""
     yield f"3. Loss and one gradient-descent step (target {fmt(TARGET)}, learning rate {LR})"
     loss = TARGET - z
@@ -140,6 +142,12 @@ def lines(svg_path: str | None = None) -> Iterator[str]:
     yield (f"   Within 0.01 of the target after {last} steps (learning rate 0.001): "
            f"z = {history[-1][1]:.6f}")
     yield f"   w1 = {w1.data:.6f}, w2 = {w2.data:.6f}, w3 = {w3.data:.6f}"
-    if svg_path:
+    if drawing is not None and svg_path:
         yield ""
-        yield f"The computation graph of the example is drawn in {svg_path}"
+        try:
+            drawing.save(svg_path)
+        except (RenderError, OSError) as exc:
+            yield f"Could not draw the graph in {svg_path}: {exc}"
+        else:
+            yield (f"The computation graph of the example (after step 2's backward pass, each "
+                   f"edge labelled with its local derivative) is drawn in {svg_path}")

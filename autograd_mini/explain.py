@@ -143,21 +143,40 @@ class Explanation:
         return f"<Explanation of {self._d(self.root, self.wrt)}: {len(self.terms)} path(s)>\n{self}"
 
     def _repr_latex_(self) -> str:
+        """The derivation as an aligned equation, for Jupyter (same numbers as ``str()``)."""
         def d(top: Any, bottom: Any) -> str:
             return (rf"\frac{{\partial {_tex(self.names[top])}}}"
                     rf"{{\partial {_tex(self.names[bottom])}}}")
 
         head = d(self.root, self.wrt)
-        rows = []
-        for term in self.terms:
-            chain = r" \cdot ".join(d(a, b) for a, b in zip(term.nodes, term.nodes[1:])) or "1"
-            nums = r" \cdot ".join(fmt_factor(f) for f in term.factors) or "1"
-            rows.append(rf"&= {chain} = {nums} = {fmt(term.value)}")
-        if self.n_paths > 1:
-            rows.append(rf"&\text{{total over {self.n_paths} paths}} = {fmt(self.engine_total)}")
-        if not rows:
-            rows.append("&= 0")
-        return "$$\\begin{aligned}" + head + " " + r" \\ ".join(rows) + r"\end{aligned}$$"
+        if self.n_paths == 0:
+            return (rf"$${head} = 0 \quad \text{{(}}{_tex(self.names[self.wrt])}"
+                    rf"\text{{ does not affect }}{_tex(self.names[self.root])}\text{{)}}$$")
+        if self.root is self.wrt:
+            return rf"$${head} = 1$$"
+
+        def product(term: PathTerm) -> str:
+            chain = r" \cdot ".join(d(a, b) for a, b in zip(term.nodes, term.nodes[1:]))
+            if len(term.factors) == 1:
+                return f"{chain} = {fmt(term.value)}"
+            nums = r" \cdot ".join(fmt_factor(f) for f in term.factors)
+            return f"{chain} = {nums} = {fmt(term.value)}"
+
+        if self.n_paths == 1:
+            return rf"$$\begin{{aligned}}{head} &= {product(self.terms[0])}\end{{aligned}}$$"
+        if self.complete:
+            rows = [rf"{head} &= \text{{the sum over {self.n_paths} paths:}}"]
+        else:
+            rows = [rf"{head} &= \text{{the sum over {self.n_paths} paths, too many to list; "
+                    rf"the {len(self.terms)} largest:}}"]
+        rows += [rf"\text{{path {i}:}}\; & {product(t)}" for i, t in enumerate(self.terms, 1)]
+        if self.complete:
+            parts = " + ".join(fmt_factor(t.value) for t in self.terms)
+            rows.append(rf"{head} &= {parts} = {fmt(self.total)}")
+        else:
+            rows.append(rf"{head} &= {fmt(self.engine_total)} \quad "
+                        rf"\text{{(sum over all {self.n_paths} paths)}}")
+        return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
 def _tex(name: str) -> str:

@@ -101,3 +101,28 @@ def central_difference(f: Callable[..., float], args: list[float], i: int) -> fl
     hi[i] += h
     lo[i] -= h
     return (f(*hi) - f(*lo)) / (hi[i] - lo[i])
+
+
+# ------------------------------------------------------------------ random graphs of Values
+_GRAPH_OPS: list[tuple[int, Callable[..., Any]]] = [
+    (2, lambda a, b: a + b), (2, lambda a, b: a - b), (2, lambda a, b: a * b),
+    (1, lambda a: a * -2.0), (1, lambda a: 3.0 - a), (1, lambda a: a + 0.5), (1, lambda a: -a),
+    (1, lambda a: a.tanh()), (1, lambda a: a.sigmoid()), (1, lambda a: a.relu()),
+    (1, lambda a: a**2), (1, lambda a: a / 4.0),
+]
+
+
+@st.composite
+def random_value_graph(draw: Any, max_leaves: int = 3, max_ops: int = 8) -> tuple[Any, list[Any]]:
+    """A random DAG of Values: (root, leaves). Operands are drawn from every earlier node,
+    so nodes are reused (a*a, diamonds) and some leaves may not reach the root."""
+    from autograd_mini import Value
+
+    n_leaves = draw(st.integers(1, max_leaves))
+    leaves = [Value(draw(reals(-2, 2)), label=f"x{i}") for i in range(n_leaves)]
+    nodes: list[Any] = list(leaves)
+    for _ in range(draw(st.integers(1, max_ops))):
+        arity, fn = draw(st.sampled_from(_GRAPH_OPS))
+        operands = [draw(st.sampled_from(nodes)) for _ in range(arity)]
+        nodes.append(fn(*operands))
+    return nodes[-1], leaves

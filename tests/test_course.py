@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -161,11 +163,40 @@ def test_demo_step_count_is_the_one_computed() -> None:
     assert f"after {history[-1][0]} steps" in "\n".join(lines())
 
 
-def test_cli_demo_entry_points(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_demo_entry_points(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo draws ./worked_example.svg
     assert main(["demo"]) == 0
-    assert "dz/dw1 = dz/dy · dy/dg · dg/dw1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "dz/dw1 = dz/dy · dy/dg · dg/dw1" in out
+    assert out.rstrip().endswith("is drawn in worked_example.svg")
+    assert (tmp_path / "worked_example.svg").is_file()
     assert main([]) == 2
-    # A terminal that cannot show '·' gets escapes, not a UnicodeEncodeError.
+    # A terminal that cannot show '·' gets escapes, not a UnicodeEncodeError; and with no
+    # PATH at all the drawing still works (graphviz-pure is found next to Python).
+    (tmp_path / "sub").mkdir()
     result = subprocess.run([sys.executable, "-m", "autograd_mini", "demo"], capture_output=True,
-                            text=True, check=True, env={"PYTHONIOENCODING": "ascii"})
+                            text=True, check=True, env={"PYTHONIOENCODING": "ascii"},
+                            cwd=tmp_path / "sub")
     assert "dz/dw1 = dz/dy \\xb7 dy/dg" in result.stdout
+    assert (tmp_path / "sub" / "worked_example.svg").is_file()
+
+
+def test_cli_demo_svg_options(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "pictures" / "example.svg"
+    target.parent.mkdir()
+    assert main(["demo", "--svg", str(target)]) == 0
+    assert f"is drawn in {target}" in capsys.readouterr().out
+    svg = ET.parse(target).getroot()
+    # (Graphviz writes a run of spaces as space + no-break space)
+    texts = {"".join(t.itertext()).replace("\xa0", " ")
+             for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    # drawn right after the first backward pass: the gradients of step 2, not later ones
+    assert {"grad -10", "∂g/∂w1 = -2", "∂z/∂y = 5", "g = -2·w1,  y = w2 + g,  z = y·w3"} <= texts
+    assert main(["demo", "--no-svg"]) == 0
+    assert "drawn in" not in capsys.readouterr().out
+    assert not (tmp_path / "worked_example.svg").exists()
+    assert main(["demo", "--svg", str(tmp_path / "missing" / "x.svg")]) == 0
+    assert "Could not draw the graph in" in capsys.readouterr().out

@@ -1,0 +1,561 @@
+"""Draw a computation graph, with the local derivative the backward pass uses on every edge.
+
+``draw(z)`` returns a :class:`Drawing`. Each value is a box with its name, data
+and gradient; each operation is an oval with its symbol (and its constant: the
+``* -2`` in ``g = -2 * w1``); each edge from an input into an operation carries
+the local derivative, ``∂g/∂w1 = -2``, computed by the same rule-table call that
+``backward()`` makes (``explain.local_derivatives``), so the picture cannot
+disagree with the engine.
+
+The DOT text is built with the ``graphviz`` package and laid out by a ``dot``
+program: a system Graphviz when one is on PATH, otherwise the self-contained
+``graphviz-pure`` executable that autograd_mini depends on, so drawing works
+after a plain ``pip install`` with no system packages.
+
+Any node kind following the node protocol can be drawn. A node with a ``shape``
+and an ndarray ``data`` (a Tensor) is shown by shape, dtype and a short summary
+of its values; its edges are labelled symbolically, because the local derivative
+of an array operation is a Jacobian, not a number.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .explain import fmt, local_derivatives, node_names
+from .graph import BINARY, UNARY, parents, topological_order
+
+__all__ = [
+    "DEFAULT_MAX_NODES", "Drawing", "RenderError", "draw", "find_renderers", "formula", "render",
+]
+
+DEFAULT_MAX_NODES = 400
+"""Beyond this many values a drawing shows the ones nearest the root (and says so)."""
+
+# Edge labels are laid out as extra nodes, which makes dot's layout ~5x slower; past
+# this many drawn values they become "external" labels placed after the layout.
+_INLINE_EDGE_LABELS = 120
+_FONT = "Helvetica"
+_HIGHLIGHT = "#d62728"  # a highlighted path
+_DONE = "#d9f2d9"  # step-through: gradient complete and passed on
+_CURRENT = "#ffd966"  # step-through: the node being processed
+_PENDING = "#fdf1d6"  # step-through: has received part of its gradient
+_REFLECTED = {"rsub", "rdiv", "rpow"}  # c - a, c / a, c ** a: the constant comes first
+_WITH_CONSTANT = {"add", "sub", "mul", "div", "pow"}
+
+
+class RenderError(RuntimeError):
+    """No ``dot`` program could turn the DOT text into a picture (``.source`` still works)."""
+
+
+# --------------------------------------------------------------------------- rendering
+def find_renderers() -> list[str]:
+    """The ``dot`` programs to try, in order.
+
+    ``$AUTOGRAD_MINI_DOT`` if set; then a system Graphviz ``dot`` on PATH; then the
+    ``graphviz-pure`` executable from PyPI, looked for next to the running Python
+    (a virtual environment's ``bin``, which need not be on PATH) and on PATH.
+    """
+    found: list[str] = []
+    override = os.environ.get("AUTOGRAD_MINI_DOT")
+    if override:
+        found.append(shutil.which(override) or override)
+    dot = shutil.which("dot")
+    if dot:
+        found.append(dot)
+    exe = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
+    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
+        candidate = folder / exe
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            found.append(str(candidate))
+    on_path = shutil.which("graphviz-pure")
+    if on_path:
+        found.append(on_path)
+    return list(dict.fromkeys(found))  # in order, without repeats
+
+
+def render(source: str, format: str = "svg") -> bytes:
+    """Lay out DOT ``source`` and return the picture in ``format`` (svg, png, ...).
+
+    Tries each program from :func:`find_renderers` until one succeeds, so a broken
+    system ``dot`` falls back to graphviz-pure. Raises :class:`RenderError` saying
+    what was tried and how to fix it when none works.
+    """
+    tried: list[str] = []
+    for program in find_renderers():
+        try:
+            result = subprocess.run([program, f"-T{format}"], input=source.encode("utf-8"),
+                                    capture_output=True, check=False)
+        except OSError as exc:
+            tried.append(f"{program}: could not run it ({exc.strerror or exc})")
+            continue
+        if result.returncode == 0 and result.stdout:
+            return result.stdout
+        err = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        tried.append(f"{program}: exit code {result.returncode}"
+                     + (f" ({err[-1]})" if err else ""))
+    attempts = "; ".join(tried) if tried else "no 'dot' on PATH and no 'graphviz-pure' found"
+    raise RenderError(
+        f"cannot render the graph to {format}: {attempts}. Fix: `pip install graphviz-pure` "
+        "in this environment (autograd-mini depends on it; reinstalling autograd-mini brings "
+        "it back), or install Graphviz so that `dot` is on PATH (apt-get install graphviz, "
+        "brew install graphviz), or set AUTOGRAD_MINI_DOT to a dot program. "
+        "The DOT text is still available as .source."
+    )
+
+
+@dataclass
+class Drawing:
+    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter."""
+
+    source: str
+    n_values: int
+    n_edges: int
+    notes: list[str] = field(default_factory=list)
+
+    def svg(self) -> str:
+        """The picture as SVG text (runs the dot program)."""
+        return render(self.source, "svg").decode("utf-8")
+
+    def png(self) -> bytes:
+        """The picture as PNG bytes."""
+        return render(self.source, "png")
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the picture to ``path``; its suffix picks the format (.svg, .png, .dot/.gv)."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix in (".dot", ".gv"):
+            target.write_text(self.source, encoding="utf-8")
+        elif suffix == ".svg":
+            target.write_bytes(render(self.source, "svg"))
+        elif suffix == ".png":
+            target.write_bytes(render(self.source, "png"))
+        else:
+            raise ValueError(
+                f"Drawing.save: cannot tell the format from {str(path)!r}; "
+                "use a name ending in .svg, .png or .dot"
+            )
+        return target
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # Jupyter shows the SVG; if no dot program runs, say why instead of a traceback.
+        try:
+            return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+        except RenderError as exc:
+            return {"text/plain": f"{self!r}\n{exc}"}
+
+    def __repr__(self) -> str:
+        notes = "".join(f"\n  {n}" for n in self.notes)
+        return (f"<Drawing of {self.n_values} values and {self.n_edges} edges: "
+                f".svg(), .save(path), .source>{notes}")
+
+
+# --------------------------------------------------------------------------- text
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """``text`` for a Graphviz HTML-like label: shown literally, valid XML in the SVG.
+
+    ``& < > "`` become entities; backslashes are doubled because dot expands
+    ``\\N``, ``\\G`` ... even inside HTML labels; characters XML cannot hold become
+    visible escapes (``\\x01``); newlines become line breaks and tabs spaces (dot
+    rejects a label of tabs alone).
+    """
+    text = _XML_ILLEGAL.sub(lambda m: repr(m.group())[1:-1], text).replace("\t", " ")
+    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\\", "\\\\"))
+    return "<br/>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _number(x: Any, digits: int | None) -> str:
+    if digits is not None and isinstance(x, float) and math.isfinite(x) and x != int(x):
+        return f"{x:.{digits}g}"
+    return fmt(x)
+
+
+def is_tensor(node: Any) -> bool:
+    """A node holding an array: it has a shape and its data is an ndarray."""
+    return hasattr(node, "shape") and isinstance(getattr(node, "data", None), np.ndarray)
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """(3, 4) as 3×4; () as 'scalar'."""
+    return "×".join(str(n) for n in shape) if shape else "scalar"
+
+
+def summarize(x: Any, digits: int | None = None) -> str:
+    """A short summary of an array: its values when few, else min / mean / max."""
+    if x is None:
+        return "None"
+    arr = np.asarray(x)
+    if arr.dtype == object or arr.size == 1:
+        return _number(arr.item(), digits) if arr.size == 1 else str(x)[:40]
+    if arr.size == 0:
+        return "[]"
+    precision = 4 if digits is None else digits
+    if arr.size <= 6:
+        text = np.array2string(arr, precision=precision, separator=", ", threshold=6)
+        return " ".join(text.split())
+    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        return f"{arr.size} values"
+    with np.errstate(all="ignore"):
+        lo, mean, hi = (float(f(arr)) for f in (np.min, np.mean, np.max))
+    return (f"min {lo:.{precision}g}  mean {mean:.{precision}g}  max {hi:.{precision}g}")
+
+
+def _constant_text(c: Any, digits: int | None) -> str:
+    if isinstance(c, (int, float)) and not isinstance(c, bool):
+        return _number(float(c), digits)
+    if isinstance(c, np.ndarray):
+        return summarize(c, digits) if c.size <= 4 else f"array {shape_text(c.shape)}"
+    text = repr(c)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def op_text(node: Any, digits: int | None = None) -> str:
+    """The operation as shown in its oval: the symbol, with its constant if it has one."""
+    op = node._op
+    symbol = op.symbol or op.name
+    if op.arity == BINARY or node._b is None:
+        return symbol
+    c = node._b
+    if op.arity == UNARY and op.name in _REFLECTED:  # c - x, c / x, c ** x
+        return f"{_constant_text(c, digits)} {symbol}"
+    if op.arity == UNARY and op.name in _WITH_CONSTANT:  # x * c, x + c ...
+        return f"{symbol} {_constant_text(c, digits)}"
+    return f"{symbol} ({_constant_text(c, digits)})"  # context such as an axis
+
+
+def formula(node: Any, names: Mapping[Any, str]) -> str:
+    """How ``node`` was computed, in its parents' names: ``w2 + t1``, ``-2 * w1``, ``exp(t3)``."""
+    op = node._op
+    if op is None:
+        return names[node]
+    ps = [names[p] for p in parents(node)]
+    symbol = op.symbol or op.name
+    if op.arity == BINARY:
+        return f"{ps[0]} {symbol} {ps[1]}"
+    if op.arity != UNARY:
+        return f"{symbol}({', '.join(ps)})"
+    c = node._b
+    if op.name in _REFLECTED:
+        return f"{_constant_text(c, None)} {symbol} {ps[0]}"
+    if op.name in _WITH_CONSTANT and c is not None:
+        if op.name == "mul":  # -2 * w1 reads better than w1 * -2
+            return f"{_constant_text(c, None)} {symbol} {ps[0]}"
+        return f"{ps[0]} {symbol} {_constant_text(c, None)}"
+    if op.name == "neg":
+        return f"-{ps[0]}"
+    return f"{symbol}({ps[0]})" if c is None else f"{symbol}({ps[0]}, {_constant_text(c, None)})"
+
+
+# --------------------------------------------------------------------------- the graph
+@dataclass
+class _Frame:
+    """What a backprop step-through frame adds: gradients so far and progress colours."""
+
+    grads: Mapping[Any, Any]
+    done: set[Any]
+    current: Any
+
+
+def _edge_derivatives(node: Any) -> list[tuple[Any, Any]]:
+    """``[(parent, local derivative or None), ...]`` for every operand edge of ``node``."""
+    ps = parents(node)
+    if is_tensor(node) or any(is_tensor(p) for p in ps):
+        # An array op's local derivative is a Jacobian: print a number only for 1-element arrays.
+        if getattr(node, "size", 0) == 1 and all(getattr(p, "size", 0) == 1 for p in ps):
+            try:
+                return [(p, np.asarray(d).item()) for p, d in local_derivatives(node)]
+            except (TypeError, ValueError):
+                pass
+        return [(p, None) for p in ps]
+    found = local_derivatives(node)
+    # local_derivatives leaves out parents that need no gradient; draw their edges anyway.
+    result: list[tuple[Any, Any]] = []
+    remaining = list(found)
+    for p in ps:
+        for i, (q, d) in enumerate(remaining):
+            if q is p:
+                result.append((p, d))
+                del remaining[i]
+                break
+        else:
+            result.append((p, None))
+    return result
+
+
+def _chains(order: list[Any], users: dict[Any, int], keep: set[Any],
+            min_length: int) -> dict[Any, list[Any]]:
+    """Runs of unlabelled one-input, one-use values at least ``min_length`` long.
+
+    Returns ``{last node of the run: [nodes of the run, first to last]}``.
+    """
+    def link(n: Any) -> bool:
+        return (n._op is not None and not getattr(n, "label", "") and n not in keep
+                and len(parents(n)) == 1 and users.get(n, 0) == 1)
+
+    runs: dict[Any, list[Any]] = {}
+    run_of: dict[Any, list[Any]] = {}
+    for n in order:  # parents first, so a run grows from its start
+        if not link(n):
+            continue
+        p = parents(n)[0]
+        run = run_of.get(p)
+        if run is not None and run[-1] is p:
+            run.append(n)
+        else:
+            run = [n]
+        run_of[n] = run
+    for run in run_of.values():
+        if len(run) >= min_length:
+            runs[run[-1]] = run
+    return runs
+
+
+def draw(
+    root: Any,
+    rankdir: str = "LR",
+    *,
+    show_grads: bool = True,
+    highlight: Any = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    collapse: int | None = None,
+    digits: int | None = None,
+    title: str | None = None,
+    grads: Mapping[Any, Any] | None = None,
+    _frame: _Frame | None = None,
+) -> Drawing:
+    """Draw the graph that computed ``root``.
+
+    - ``rankdir``: "LR" (inputs on the left) or "TB", "RL", "BT".
+    - ``show_grads``: show each value's ``.grad`` (run ``backward()`` first).
+    - ``highlight``: a node, or several, whose paths up to ``root`` are drawn in red
+      (e.g. ``draw(loss, highlight=w1)`` shows every way w1 influences the loss).
+    - ``max_nodes``: draw at most this many values, the ones nearest ``root``; a
+      note says how many were left out (None draws everything).
+    - ``collapse``: replace runs of at least this many unlabelled single-input
+      operations by one box whose edge carries the chain's derivative (their product).
+    - ``digits``: round numbers to this many significant digits (default: exact).
+    - ``grads``: show these gradients instead of ``.grad`` (``{node: gradient}``).
+    """
+    if not hasattr(root, "_op"):
+        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
+    if collapse is not None and collapse < 2:
+        raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+
+    import graphviz  # here, not at the top: `import autograd_mini` should stay quick
+
+    order = topological_order([root])
+    names = node_names(root)
+    marked = _on_paths(order, highlight)
+    users: dict[Any, int] = {}
+    for n in order:
+        for p in parents(n):
+            users[p] = users.get(p, 0) + 1
+
+    keep = {root} | marked
+    if _frame is not None:
+        keep.add(_frame.current)
+    runs = _chains(order, users, keep, collapse) if collapse else {}
+    hidden_in_run = {n for run in runs.values() for n in run[:-1]}
+    visible = [n for n in order if n not in hidden_in_run]
+
+    notes: list[str] = []
+    if max_nodes is not None and len(visible) > max_nodes:
+        visible = _nearest(visible, root, runs, max_nodes)
+        notes.append(
+            f"showing the {max_nodes} values nearest {names[root]} of {len(order)}; "
+            f"draw(..., max_nodes=None) draws them all"
+        )
+    shown = set(visible)
+    if runs:
+        n_collapsed = sum(len(r) for r in runs.values() if r[-1] in shown)
+        if n_collapsed:
+            notes.append(f"{n_collapsed} operations in single-input chains collapsed into boxes")
+
+    big = len(visible) > _INLINE_EDGE_LABELS
+    dot = graphviz.Digraph(name="autograd_mini")
+    dot.attr("graph", rankdir=rankdir, fontname=_FONT, bgcolor="white")
+    if big:  # network simplex on a big graph is the slow part of dot: a rougher placement
+        dot.attr("graph", nslimit="1", nslimit1="1")
+    dot.attr("node", fontname=_FONT, fontsize="12")
+    dot.attr("edge", fontname=_FONT, fontsize="10", color="#555555", arrowsize="0.7")
+    heading = [t for t in (title, *notes) if t]
+    if heading:
+        dot.attr("graph", label="<" + "<br/>".join(escape(t) for t in heading) + ">",
+                 labelloc="t", fontsize="12")
+
+    ids = {n: f"v{i}" for i, n in enumerate(order)}
+    shown_grads = grads if grads is not None else (_frame.grads if _frame else None)
+    n_edges = 0
+    for node in visible:
+        vid = ids[node]
+        run = runs.get(node)
+        fill, pen, border = _node_style(node, marked, _frame)
+        label = _value_label(node, names[node], show_grads, shown_grads, digits,
+                             (fill, pen, border), run=run, frame=_frame)
+        dot.node(vid, label=label, shape="plain")
+        if node._op is None:
+            continue
+        if run is not None:  # the box stands for the whole chain; its input edge gets the product
+            target = vid
+            ps = [(parents(run[0])[0], _chain_product(run))]
+        else:
+            target = "o" + vid
+            dot.node(target, label="<" + escape(op_text(node, digits)) + ">", shape="ellipse",
+                     style="filled", fillcolor="#eef3fb", color=border, penwidth=pen,
+                     margin="0.05,0.02", height="0.3")
+            dot.edge(target, vid, color=border, penwidth=pen)
+            ps = _edge_derivatives(node)
+        for parent, d in ps:
+            n_edges += 1
+            if parent in shown:
+                source_id = ids[parent]
+            else:  # left out by max_nodes: a stub says the graph goes on
+                source_id = f"{target}_more{n_edges}"
+                dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
+            text = f"∂{names[node]}/∂{names[parent]}"
+            if d is not None:
+                text += f" = {_number(_plain(d), digits)}"
+            on_path = parent in marked and node in marked
+            sending = _frame is not None and node is _frame.current
+            color = _HIGHLIGHT if on_path else ("#b45f06" if sending else "#555555")
+            attrs = {"color": color, "fontcolor": color if (on_path or sending) else "#333333"}
+            if on_path or sending:
+                attrs["penwidth"] = "2"
+            dot.edge(source_id, target, **{"xlabel" if big else "label": f"<{escape(text)}>"},
+                     **attrs)
+    return Drawing(dot.source, len(visible), n_edges, notes)
+
+
+def _plain(d: Any) -> Any:
+    return d.item() if hasattr(d, "item") and getattr(d, "size", 1) == 1 else d
+
+
+def _chain_product(run: list[Any]) -> Any:
+    product: Any = 1.0
+    for n in run:
+        ds = _edge_derivatives(n)
+        if not ds or ds[0][1] is None:
+            return None
+        product = product * ds[0][1]
+    return product
+
+
+def _on_paths(order: list[Any], highlight: Any) -> set[Any]:
+    """Nodes on some path from a highlighted node up to the root (the order's last node)."""
+    if highlight is None:
+        return set()
+    starts = list(highlight) if isinstance(highlight, (list, tuple, set)) else [highlight]
+    affected = {id(s) for s in starts}
+    downstream: list[Any] = []
+    for n in order:  # parents first: a node depends on a start if one of its parents does
+        if id(n) in affected or any(id(p) in affected for p in parents(n)):
+            affected.add(id(n))
+            downstream.append(n)
+    if not downstream or downstream[-1] is not order[-1]:
+        return set()  # the root does not depend on it: no path to draw
+    # keep only those the root depends on through affected nodes: walk back from the root
+    on_path = {order[-1]}
+    for n in reversed(downstream):
+        if n in on_path:
+            on_path.update(p for p in parents(n) if id(p) in affected)
+    return on_path
+
+
+def _nearest(visible: list[Any], root: Any, runs: dict[Any, list[Any]],
+             limit: int) -> list[Any]:
+    """The ``limit`` visible values with the fewest operations between them and the root."""
+    depth = {root: 0}
+    shown = set(visible)
+    for n in reversed(visible):  # children before parents: each depth is final when read
+        d = depth.get(n)
+        if d is None:
+            continue
+        run = runs.get(n)
+        ps = parents(run[0]) if run else parents(n)
+        for p in ps:
+            if p in shown and depth.get(p, d + 2) > d + 1:
+                depth[p] = d + 1
+    position = {n: i for i, n in enumerate(visible)}
+    chosen = sorted(depth, key=lambda n: (depth[n], -position[n]))[:limit]
+    chosen_set = set(chosen)
+    return [n for n in visible if n in chosen_set]
+
+
+def _node_style(node: Any, marked: set[Any], frame: _Frame | None) -> tuple[str, str, str]:
+    """(fill colour, pen width, border colour) of a value box."""
+    fill = "#ffffff"
+    if frame is not None:
+        if node is frame.current:
+            fill = _CURRENT
+        elif node in frame.done:
+            fill = _DONE
+        elif node in frame.grads:
+            fill = _PENDING
+    if node in marked:
+        return fill, "2", _HIGHLIGHT
+    return fill, "1", "#333333"
+
+
+def _value_label(node: Any, name: str, show_grads: bool, grads: Mapping[Any, Any] | None,
+                 digits: int | None, style: tuple[str, str, str], run: list[Any] | None,
+                 frame: _Frame | None) -> str:
+    """The HTML-like label of a value box: name | data | grad (one row)."""
+    auto = not getattr(node, "label", "")
+    name_html = f"<i>{escape(name)}</i>" if auto else f"<b>{escape(name)}</b>"
+    cells = [name_html]
+    if run is not None:
+        ops = " → ".join(op_text(n, digits) for n in run[:3])
+        more = " → …" if len(run) > 3 else ""
+        cells.insert(0, escape(f"{len(run)} ops: {ops}{more}"))
+    if is_tensor(node):
+        dtype = getattr(node.data, "dtype", "")
+        cells.append(escape(f"{shape_text(tuple(node.shape))} {dtype}"))
+        cells.append(escape(f"data {summarize(node.data, digits)}"))
+    else:
+        cells.append(escape(f"data {_number(_plain(node.data), digits)}"))
+    if show_grads:
+        cells.append(escape("grad " + _grad_text(node, grads, digits, frame)))
+    fill, pen, border = style
+    row = "".join(f'<td bgcolor="{fill}">{c}</td>' for c in cells)
+    return (f'<<table border="0" cellborder="{pen}" cellspacing="0" cellpadding="4" '
+            f'color="{border}"><tr>{row}</tr></table>>')
+
+
+def _grad_text(node: Any, grads: Mapping[Any, Any] | None, digits: int | None,
+               frame: _Frame | None) -> str:
+    if grads is None:
+        g = getattr(node, "grad", None)
+    elif node in grads:
+        g = grads[node]
+        if frame is not None and node not in frame.done and node is not frame.current:
+            return f"{_summary_or_number(g, digits)} so far"
+    else:
+        return "–"
+    return _summary_or_number(g, digits)
+
+
+def _summary_or_number(g: Any, digits: int | None) -> str:
+    if isinstance(g, np.ndarray) and g.size != 1:
+        return summarize(g, digits)
+    return _number(_plain(g), digits) if g is not None else "None"

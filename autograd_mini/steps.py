@@ -1,0 +1,195 @@
+"""Backpropagation one node at a time, for showing it as a sequence.
+
+``backprop_steps(z)`` yields what ``z.backward()`` does, node by node, in the
+order the engine does it (the reverse of ``graph.topological_order``): the node,
+the gradient it has received in full, the local derivative towards each parent
+and what it adds to each parent's gradient. Each step can be drawn as a frame
+in which the nodes already done are green and the current one yellow::
+
+    for step in backprop_steps(z):
+        print(step)            # step 1 of 6: z = y * w3 has gradient 1 ...
+        display(step)          # in Jupyter: the frame as SVG
+
+The shares are computed by the rule table's own backward formulas with the same
+arguments, in the same order and summed the same way as ``graph.backward_pass``,
+so every number equals the engine's to the last bit. Nothing is written to
+``.grad``: stepping through is only looking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .draw import Drawing, _Frame, draw, summarize
+from .explain import fmt, fmt_factor, node_names
+from .graph import BINARY, UNARY, topological_order
+
+__all__ = ["BackpropStep", "Edge", "backprop_steps"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What one step sends along one operand edge: ``share = gradient · local``."""
+
+    parent: Any
+    local: Any  # d node / d parent, f(1, ...) of the rule; None for an array op (a Jacobian)
+    share: Any  # what is added to the parent's gradient
+    after: Any  # the parent's gradient so far, this share included
+
+
+@dataclass(frozen=True)
+class BackpropStep:
+    """One node's turn in the backward pass."""
+
+    index: int  # 1, 2, ...
+    total: int  # how many nodes the pass visits
+    node: Any
+    gradient: Any  # d root / d node, complete when the node's turn comes
+    edges: tuple[Edge, ...]  # one per operand edge (a * a has two); empty for a leaf
+    stored: bool  # the engine adds ``gradient`` to ``node.grad`` (leaves, and every Value)
+    root: Any
+    names: dict[Any, str]
+    grads: dict[Any, Any]  # every gradient known after this step (complete or partial)
+    done: tuple[Any, ...]  # the nodes whose turn has come, this one included
+
+    @property
+    def name(self) -> str:
+        return self.names[self.node]
+
+    def lines(self) -> list[str]:
+        """What happens in this step, in words and numbers."""
+        me = self.name
+        root = self.names[self.root]
+        g = _show(self.gradient)
+        head = f"step {self.index} of {self.total}: {me}"
+        if self.index == 1:
+            head += f" gets the seed gradient d{root}/d{me} = {g}"
+        else:
+            head += f" has its complete gradient d{root}/d{me} = {g}"
+        out = [head]
+        if not self.edges:
+            out.append(f"  {me} is a leaf: the gradient stops here"
+                       + (f" ({me}.grad += {g})" if self.stored else ""))
+            return out
+        for e in self.edges:
+            p = self.names[e.parent]
+            if e.local is None:  # an array op: the local derivative is a Jacobian
+                text = f"  to {p}: d{root}/d{me} times the Jacobian d{me}/d{p} = {_show(e.share)}"
+            else:
+                text = (f"  to {p}: d{root}/d{me} · d{me}/d{p} = {fmt_factor(_item(self.gradient))}"
+                        f" · {fmt_factor(_item(e.local))} = {_show(e.share)}")
+            out.append(f"{text}   ({p}'s gradient so far: {_show(e.after)})")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def draw(self, **options: Any) -> Drawing:
+        """This step as a frame: done nodes green, this one yellow, partial gradients so marked."""
+        frame = _Frame(grads=self.grads, done=set(self.done), current=self.node)
+        options.setdefault("title", f"step {self.index} of {self.total}: {self.name}")
+        return draw(self.root, _frame=frame, **options)
+
+    def svg(self, **options: Any) -> str:
+        """This step's frame as SVG text."""
+        return self.draw(**options).svg()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = self.draw()._repr_mimebundle_()
+        bundle["text/plain"] = str(self)
+        return bundle
+
+
+def _item(x: Any) -> Any:
+    return x.item() if hasattr(x, "item") and getattr(x, "size", 1) == 1 else x
+
+
+def _show(x: Any) -> str:
+    x = _item(x)
+    return summarize(x) if hasattr(x, "shape") else fmt(x)
+
+
+def _scalar(*xs: Any) -> bool:
+    return all(getattr(x, "size", 1) == 1 for x in xs)
+
+
+def backprop_steps(root: Any, gradient: Any = None) -> Iterator[BackpropStep]:
+    """Yield the backward pass from ``root`` one node at a time, as the engine runs it.
+
+    ``gradient`` seeds the root as in ``backward(gradient)`` (default 1). Nodes no
+    gradient reaches are skipped, as the engine skips them. ``.grad`` is left alone.
+    """
+    if not hasattr(root, "_op"):
+        raise TypeError(f"backprop_steps: expected a Value or a Tensor, got {type(root).__name__}")
+    seed = root._seed(gradient, False, "backprop_steps")
+    names = node_names(root)
+    records = _run(root, seed)
+    grads: dict[Any, Any] = {root: seed}
+    done: list[Any] = []
+    for index, (node, g, edges, stored, updates) in enumerate(records, 1):
+        grads.update(updates)
+        done.append(node)
+        yield BackpropStep(index, len(records), node, g, edges, stored, root, names,
+                           dict(grads), tuple(done))
+
+
+_Record = tuple[Any, Any, tuple[Edge, ...], bool, list[tuple[Any, Any]]]
+
+
+def _run(root: Any, seed: Any) -> list[_Record]:
+    """The whole pass: per visited node, its gradient, edges and the sums it updated.
+
+    The same visit, formulas, arguments and summation order as graph.backward_pass
+    (create_graph=False); the tests check the order and every number against it.
+    """
+    grads: dict[Any, Any] = {root: seed}
+    records: list[_Record] = []
+    for node in reversed(topological_order([root])):
+        g = grads.get(node)
+        if g is None:  # no gradient reaches it (the engine skips it too)
+            continue
+        edges, updates = _visit(node, g, grads)
+        stored = node._op is None or bool(node._retains_grad)
+        records.append((node, g, tuple(edges), stored, updates))
+    return records
+
+
+def _visit(node: Any, g: Any, grads: dict[Any, Any]) -> tuple[list[Edge], list[tuple[Any, Any]]]:
+    """Send ``node``'s gradient ``g`` to its parents, adding into ``grads`` as the engine does."""
+    edges: list[Edge] = []
+    updates: list[tuple[Any, Any]] = []
+
+    def send(parent: Any, local: Any, share: Any) -> None:
+        prev = grads.get(parent)
+        grads[parent] = total = share if prev is None else prev + share
+        edges.append(Edge(parent, local, share, total))
+        updates.append((parent, total))
+
+    op = node._op
+    if op is None:
+        return edges, updates
+    a = node._a
+    if op.arity == UNARY:
+        f = op.backward[0]
+        share = f(g, a.data, node._b, node.data)  # PASS(g, ...) is g, as the engine takes it
+        scalar = _scalar(a.data, node.data)
+        send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
+    elif op.arity == BINARY:
+        b = node._b
+        av, bv, out = a.data, b.data, node.data
+        scalar = _scalar(av, bv, out)
+        for parent, f in zip((a, b), op.backward):
+            if parent.requires_grad:
+                share = f(g, av, bv, out)
+                send(parent, f(1.0, av, bv, out) if scalar else None, share)
+    else:
+        datas = [p.data for p in a]
+        shares = op.backward[0](g, datas, node._b, node.data)
+        locals_ = (op.backward[0](1.0, datas, node._b, node.data)
+                   if _scalar(*datas, node.data) else [None] * len(a))
+        for p, share, local in zip(a, shares, locals_):
+            if share is not None and p.requires_grad:
+                send(p, local, share)
+    return edges, updates

@@ -1,0 +1,256 @@
+"""The expression parser and ``autograd-mini grad``: happy paths, clear errors, hostile input."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_mini.cli import main
+from autograd_mini.expr import ExpressionError, parse_expression
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ------------------------------------------------------------------ happy paths
+def test_course_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "grad", "(w2 + -2*w1)*w3", "--at", "w1=3", "w2=4", "w3=5")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "z = (w2 + -2*w1)*w3 = -10   at w1 = 3, w2 = 4, w3 = 5",
+        "dz/dw1 = -10",
+        "dz/dw2 = 5",
+        "dz/dw3 = -2",
+    ]
+
+
+def test_explain_steps_and_svg(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    svg = tmp_path / "z.svg"
+    code, out, _ = run(capsys, "grad", "(w2 + -2*w1)*w3", "--at", "w1=3", "--at", "w2=4",
+                       "w3=5", "--explain", "--steps", "--svg", str(svg))
+    assert code == 0
+    assert "where t1 = -2 * w1, t2 = w2 + t1" in out
+    assert "dz/dw1 = dz/dt2 · dt2/dt1 · dt1/dw1 = 5 · 1 · (-2) = -10" in out
+    assert "step 1 of 6: z gets the seed gradient dz/dz = 1" in out
+    assert f"graph drawn in {svg}" in out
+    texts = ["".join(t.itertext()) for t in ET.parse(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "∂t1/∂w1 = -2" in texts
+
+
+def test_reused_variable_sums_its_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "a*a + a", "--at", "a=2", "--explain")
+    assert code == 0
+    assert "da" in out and "z = a*a + a = 6   at a = 2" in out
+    assert "dz/da = 5" in out.splitlines()
+    assert "dz/da = 2 + 2 + 1 = 5" in out
+
+
+def test_functions_and_their_derivatives(capsys: pytest.CaptureFixture[str]) -> None:
+    x = 0.7
+    expr = "exp(x) + log(x) + tanh(x) + sigmoid(x) + relu(x) + x**3 - 1/x"
+    code, out, _ = run(capsys, "grad", expr, "--at", f"x={x}")
+    assert code == 0
+    s = 1 / (1 + math.exp(-x))
+    expected = math.exp(x) + 1 / x + 1 - math.tanh(x) ** 2 + s * (1 - s) + 1 + 3 * x**2 + 1 / x**2
+    [line] = [ln for ln in out.splitlines() if ln.startswith("dz/dx = ")]
+    assert float(line.split(" = ")[1]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_leading_minus_and_unary_plus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "-2*w1", "--at", "w1=3")
+    assert code == 0 and "dz/dw1 = -2" in out and "= -6" in out
+    code, out, _ = run(capsys, "grad", "+w - -w", "--at", "w=1.5")
+    assert code == 0 and "dz/dw = 2" in out
+
+
+def test_numbers_only_and_ieee_results(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "2**10 + 1/0")
+    assert code == 0 and out.startswith("z = 2**10 + 1/0 = inf")
+    assert "nothing to differentiate" in out
+    code, out, _ = run(capsys, "grad", "1/x", "--at", "x=0")
+    assert code == 0 and "z = 1/x = inf" in out and "dz/dx = -inf" in out
+    code, out, _ = run(capsys, "grad", "x/x", "--at", "x=0")
+    assert code == 0 and "nan" in out and "not differentiable there" in out
+
+
+def test_a_variable_named_z_keeps_its_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "z*2", "--at", "z=1")
+    assert code == 0 and out.startswith("f = z*2 = 2") and "df/dz = 2" in out
+    code, out, _ = run(capsys, "grad", "w", "--at", "w=4")
+    assert code == 0 and out.startswith("w = w = 4") and "dw/dw = 1" in out
+
+
+# ------------------------------------------------------------------ clear errors
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["w1*w2", "--at", "w1=1"], "no value for w2: give --at w2=VALUE"),
+        (["w1*w2"], "no value for w1, w2: give --at w1=VALUE --at w2=VALUE"),
+        (["w1", "--at", "w1=1", "q=2"],
+         "--at gives q, which the expression does not use (it uses w1)"),
+        (["3", "--at", "q=2"], "(it uses no variables)"),
+        (["w1", "--at", "w1"], "--at 'w1': expected NAME=VALUE"),
+        (["w1", "--at", "w1="], "--at 'w1=': expected NAME=VALUE"),
+        (["w1", "--at", "=3"], "--at '=3': expected NAME=VALUE"),
+        (["w1", "--at", "w1=abc"], "--at 'w1=abc': 'abc' is not a number"),
+        (["w1", "--at", "1x=2"], "'1x' is not a variable name"),
+        (["w1", "--at", "w1=1", "w1=2"], "--at: w1 is given twice"),
+        (["exp(x)", "--at", "x=1", "exp=2"], "--at: exp is a function, not a variable"),
+        (["foo(x)", "--at", "x=1"], "the function foo"),
+        (["exp"], "exp without an argument"),
+        (["1 +"], "cannot read the expression"),
+        (["", "--at", "x=1"], "the expression is empty"),
+        (["x" * 10_001], "at most 10000 are accepted"),
+        (["+".join(["x"] * 3000)], "nested too deeply"),
+        (["1" + "0" * 400], "a number this large"),
+    ],
+)
+def test_mistakes_get_one_clear_line_and_exit_code_2(capsys: pytest.CaptureFixture[str],
+                                                    argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, "grad", *argv)
+    assert code == 2 and out == ""
+    assert message in err
+    assert err.startswith("autograd-mini grad: ") and err.count("\n") == 1
+
+
+HOSTILE = [
+    "__import__('os').system('touch PWNED')",
+    "open('PWNED', 'w')",
+    "x.__class__",
+    "x.real",
+    "().__class__.__bases__[0].__subclasses__()",
+    "exp.__globals__",
+    "[x for x in (1, 2)]",
+    "{1: 2}",
+    "{1, 2}",
+    "(x, x)",
+    "x[0]",
+    "x[1:2]",
+    "lambda: 1",
+    "(lambda: 1)()",
+    "'a string'",
+    "b'bytes'",
+    "f'{x}'",
+    "__builtins__",
+    "__x",
+    "x__y__",
+    "exp(x=1)",
+    "exp(*x)",
+    "exp(x, x)",
+    "exp(x)(1)",
+    "getattr(x, 'y')",
+    "eval('1')",
+    "exec('1')",
+    "print(1)",
+    "x if x else x",
+    "x and x",
+    "not x",
+    "x < 1",
+    "x == 1",
+    "x // 2",
+    "x % 2",
+    "x @ x",
+    "x << 1",
+    "x | 1",
+    "~x",
+    "(y := 2)",
+    "...",
+    "None",
+    "True",
+    "1j",
+    "await x",
+    "(yield)",
+    "*x",
+    "x; import os",
+    "import os",
+    "x = 1",
+    "\x00",
+    "x\n+1",
+]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+def test_hostile_expressions_are_refused(capsys: pytest.CaptureFixture[str], expr: str,
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with no_eval():
+        code, out, err = run(capsys, "grad", expr, "--at", "x=1")
+    assert code == 2, (expr, out, err)
+    assert out == "" and err.startswith("autograd-mini grad: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not (tmp_path / "PWNED").exists()
+
+
+@contextmanager
+def no_eval() -> Iterator[None]:
+    """Make eval and exec fail loudly while inside (the parser must never need them).
+
+    (compile stays: ast.parse calls it with PyCF_ONLY_AST, which builds a tree and runs nothing.)
+    """
+    saved = builtins.eval, builtins.exec
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("eval or exec was called")
+
+    builtins.eval = builtins.exec = forbidden  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        builtins.eval, builtins.exec = saved
+
+
+EXPRESSION_PIECES = st.sampled_from(
+    ["x", "y", "w1", "1", "2.5", "0", "1e308", "+", "-", "*", "/", "**", "(", ")", " ",
+     "exp(", "log(", "tanh(", "sigmoid(", "relu(", ",", ".", "[", "]", "'", "__", "lambda",
+     ":", "=", "os", "import", "%", "//", "@", "~", "if", "else", "<", "{", "}", "\\", "j"])
+
+
+@given(st.one_of(st.text(max_size=40), st.lists(EXPRESSION_PIECES, max_size=25).map("".join)))
+def test_random_strings_never_raise_or_execute(text: str) -> None:
+    with no_eval():
+        try:
+            expression = parse_expression(text)
+        except ExpressionError as exc:
+            assert "\n" not in str(exc)
+            return
+        root, leaves = expression.evaluate(dict.fromkeys(expression.names, 0.5))
+        root.backward()
+    assert set(leaves) == set(expression.names)
+
+
+@given(st.lists(EXPRESSION_PIECES, max_size=20).map("".join))
+def test_random_command_lines_exit_0_or_2(text: str) -> None:
+    with no_eval():
+        code = main(["grad", text, "--at", "x=0.5", "y=-1", "w1=2"])
+    assert code in (0, 2)
+
+
+def test_module_entry_point_reports_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_mini", "grad", "__import__('os').getcwd()"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith("autograd-mini grad: not allowed (at column 1)")
+
+
+def test_svg_that_cannot_be_written_is_exit_code_1(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    code, out, err = run(capsys, "grad", "x*2", "--at", "x=1", "--svg", str(tmp_path / "g.pdf"))
+    assert code == 1 and "cannot write" in err and "dz/dx = 2" in out
+    code, _, err = run(capsys, "grad", "x*2", "--at", "x=1", "--svg",
+                       str(tmp_path / "missing" / "g.svg"))
+    assert code == 1 and "cannot write" in err

@@ -1,0 +1,398 @@
+"""draw(): DOT content, SVG validity, escaping, options, and finding a dot program."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import stat
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_mini import Value, draw
+from autograd_mini.demo import build
+from autograd_mini.draw import RenderError, find_renderers, render, summarize
+from autograd_mini.graph import BINARY, UNARY, Rule, topological_order
+
+# `autograd_mini.draw` is the function (exported by the package); this is its module.
+draw_module = importlib.import_module("autograd_mini.draw")
+SVG = "{http://www.w3.org/2000/svg}"
+NASTY = '<b>&"{x|y}\\'
+
+
+class DotEdge(NamedTuple):
+    tail: str
+    head: str
+    label: str
+
+
+def edges(source: str) -> list[DotEdge]:
+    """The edges of DOT text written by draw(), with their (un-escaped) labels."""
+    found = []
+    for m in re.finditer(r"^\s*(\S+) -> (\S+)(?: \[(.*)\])?$", source, re.M):
+        label = re.search(r"(?:x?label)=<(.*?)> ", (m.group(3) or "") + " ")
+        found.append(DotEdge(m.group(1), m.group(2), unescape(label.group(1)) if label else ""))
+    return found
+
+
+def node_ids(source: str, text: str) -> list[str]:
+    """Ids of the DOT nodes whose label contains ``text`` (escaped as draw() escapes it)."""
+    return [m.group(1) for m in re.finditer(r"^\s*(\S+) \[label=<(.*)$", source, re.M)
+            if text in unescape(m.group(2))]
+
+
+def unescape(html: str) -> str:
+    return (re.sub("<[^>]*>", "", html).replace("&lt;", "<").replace("&gt;", ">")
+            .replace("&quot;", '"').replace("\\\\", "\\").replace("&amp;", "&"))
+
+
+def svg_texts(svg: str) -> list[str]:
+    """Every text line of an SVG, after XML parsing (so this also checks it is valid XML).
+
+    Graphviz writes a run of spaces as space + no-break space; those count as spaces here.
+    """
+    root = ET.fromstring(svg)
+    assert root.tag == SVG + "svg"
+    return ["".join(t.itertext()).replace("\xa0", " ") for t in root.iter(SVG + "text")]
+
+
+@pytest.fixture
+def course() -> Any:
+    ex = build()
+    ex.z.backward()
+    return ex
+
+
+# ------------------------------------------------------------------ DOT content
+def test_course_example_nodes_ops_and_edge_derivatives(course: Any) -> None:
+    src = draw(course.z).source
+    for text in ["w1", "data 3", "grad -10", "data -6", "grad 5", "data -10", "grad 1"]:
+        assert node_ids(src, text), text
+    [w1] = node_ids(src, "grad -10")
+    [g_op] = node_ids(src, "* -2")  # the constant -2 of g = -2·w1 is shown in its op
+    labels = {(e.tail, e.head): e.label for e in edges(src)}
+    assert labels[(w1, g_op)] == "∂g/∂w1 = -2"
+    assert sorted(e.label for e in edges(src) if e.label) == sorted(
+        ["∂g/∂w1 = -2", "∂y/∂w2 = 1", "∂y/∂g = 1", "∂z/∂y = 5", "∂z/∂w3 = -2"])
+    # every op node feeds exactly its value node, unlabelled
+    ops = [e for e in edges(src) if e.tail.startswith("o")]
+    assert len(ops) == 3 and all(e.label == "" and e.head == e.tail[1:] for e in ops)
+
+
+def test_reused_operand_gets_one_edge_per_use() -> None:
+    a = Value(3.0, "a")
+    b = a * a
+    b.label = "b"
+    src = draw(b).source
+    assert [e.label for e in edges(src) if e.label] == ["∂b/∂a = 3", "∂b/∂a = 3"]
+
+
+@pytest.mark.parametrize(
+    "make, op_text",
+    [(lambda x: x * 3, "* 3"), (lambda x: x + 0.5, "+ 0.5"), (lambda x: 3 - x, "3 -"),
+     (lambda x: x - 3, "- 3"), (lambda x: 1 / x, "1 /"), (lambda x: x / 4, "/ 4"),
+     (lambda x: 2**x, "2 **"), (lambda x: x**2, "** 2"), (lambda x: -x, "-"),
+     (lambda x: x.exp(), "exp"), (lambda x: x.tanh(), "tanh"), (lambda x: x.relu(), "relu")],
+)
+def test_op_nodes_show_the_op_and_its_constant(make: Any, op_text: str) -> None:
+    x = Value(2.0, "x")
+    y = make(x)
+    src = draw(y).source
+    assert re.search(rf"^\s*ov\d+ \[label=<{re.escape(op_text)}>", src, re.M), src
+    [edge] = [e for e in edges(src) if e.label]
+    # the edge carries d y / d x as the rule computes it with an incoming gradient of 1
+    expected = y._op.backward[0](1.0, x.data, y._b, y.data)
+    assert edge.label == f"∂t1/∂x = {draw_module.fmt(expected)}"
+
+
+def test_hide_grads_and_round_digits(course: Any) -> None:
+    src = draw(course.z, show_grads=False).source
+    assert not node_ids(src, "grad") and node_ids(src, "data -10")
+    x = Value(1 / 3, "x")
+    y = x * 3
+    assert "data 0.333" in draw(y, digits=3).source
+    assert "data 0.3333333333333333" in draw(y).source  # exact by default
+
+
+def test_highlight_marks_every_path_from_a_weight_to_the_loss(course: Any) -> None:
+    src = draw(course.z, highlight=course.w1).source
+    red = {e.label for e in edges(src)
+           if e.label and re.search(rf"{re.escape(e.tail)} -> {re.escape(e.head)} .*d62728", src)}
+    assert red == {"∂g/∂w1 = -2", "∂y/∂g = 1", "∂z/∂y = 5"}
+    assert len(node_ids(src, "grad")) == 6
+    highlighted = [n for n in node_ids(src, "grad")
+                   if re.search(rf"^\s*{n} \[label=.*color=\"#d62728\"", src, re.M)]
+    assert len(highlighted) == 4  # w1, g, y, z; not w2, w3
+    # a node the root does not depend on highlights nothing
+    assert "#d62728" not in draw(course.z, highlight=Value(1.0)).source
+
+
+def test_max_nodes_draws_the_nearest_and_says_how_many_are_left_out() -> None:
+    v = Value(0.5, "x")
+    for _ in range(50):
+        v = v * 1.01
+    v.label = "end"
+    d = draw(v, max_nodes=10)
+    assert d.n_values == 10
+    assert len(node_ids(d.source, "data")) == 10
+    assert "showing the 10 values nearest end of 51" in d.source
+    assert "max_nodes=None" in d.source
+    assert "x" not in [unescape(m) for m in re.findall(r"<b>(.*?)</b>", d.source)]
+    assert any(e.tail.endswith(tuple(f"_more{i}" for i in range(60))) for e in edges(d.source))
+    assert draw(v, max_nodes=None).n_values == 51
+    assert d.notes and "showing" in repr(d)
+
+
+def test_collapse_long_chains_into_one_box_with_the_chain_rule_product() -> None:
+    x = Value(0.3, "x")
+    v = x
+    for _ in range(30):
+        v = v.tanh()
+    out = v * 2
+    out.label = "out"
+    out.backward()
+    d = draw(out, collapse=5)
+    assert d.n_values == 3  # x, the box for the 30 tanh, out
+    assert "30 ops: tanh → tanh → tanh → …" in unescape(d.source)
+    [chain_edge] = [e for e in edges(d.source) if e.label.startswith("∂t30/∂x")]
+    product = float(chain_edge.label.split(" = ")[1])
+    assert product * 2 == pytest.approx(x.grad, rel=1e-12)
+    assert "30 operations in single-input chains collapsed" in d.source
+    assert draw(out).n_values == 32
+
+
+def test_bad_options_are_named() -> None:
+    v = Value(1.0)
+    with pytest.raises(TypeError, match="draw: expected a Value or a Tensor, got float"):
+        draw(1.0)
+    with pytest.raises(ValueError, match="rankdir must be"):
+        draw(v, rankdir="XY")
+    with pytest.raises(ValueError, match="max_nodes must be at least 1"):
+        draw(v, max_nodes=0)
+    with pytest.raises(ValueError, match="collapse must be at least 2"):
+        draw(v, collapse=1)
+
+
+# ------------------------------------------------------------------ tensors (node protocol)
+class ArrayNode:
+    """A minimal array node following the node protocol (what a Tensor looks like to draw)."""
+
+    requires_grad = True
+    _retains_grad = False
+
+    def __init__(self, data: Any, label: str = "", op: Rule | None = None, a: Any = None,
+                 b: Any = None) -> None:
+        self.data = np.asarray(data, dtype=np.float64)
+        self.grad: Any = None
+        self.label = label
+        self._op, self._a, self._b = op, a, b
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape  # type: ignore[no-any-return]
+
+    @property
+    def size(self) -> int:
+        return int(self.data.size)
+
+
+MATMUL = Rule("matmul", BINARY, np.matmul, (lambda g, a, b, out: g @ b.T,
+                                            lambda g, a, b, out: a.T @ g), "@")
+SUM = Rule("sum", UNARY, lambda a, axis: a.sum(axis),
+           (lambda g, a, axis, out: np.ones_like(a) * g,), "Σ")
+SCALE = Rule("mul", UNARY, lambda a, c: a * c, (lambda g, a, c, out: g * c,), "*")
+
+
+def test_tensor_nodes_show_shape_dtype_and_a_summary() -> None:
+    w = ArrayNode(np.arange(12.0).reshape(3, 4) / 10, "W")
+    x = ArrayNode([[1.0], [2.0], [3.0], [4.0]], "x")
+    h = ArrayNode(w.data @ x.data, "", MATMUL, w, x)
+    s = ArrayNode(h.data.sum(0), "loss", SUM, h, 0)
+    w.grad = np.ones((3, 4))
+    src = unescape(draw(s).source)
+    assert "3×4 float64" in src and "4×1 float64" in src and "1 float64" in src
+    assert "data min 0  mean 0.55  max 1.1" in src  # 12 values: a summary
+    assert "data [[1.], [2.], [3.], [4.]]" in src  # 4 values: shown
+    assert "grad min 1  mean 1  max 1" in src and "grad None" in src
+    assert "<Σ (0)>" in draw(s).source  # a rule's context (here the axis) is shown with the op
+    labels = [e.label for e in edges(draw(s).source) if e.label]
+    assert sorted(labels) == ["∂loss/∂t1", "∂t1/∂W", "∂t1/∂x"]  # a Jacobian: no number
+
+
+def test_one_element_arrays_get_numbers_on_edges() -> None:
+    x = ArrayNode([2.0], "x")
+    y = ArrayNode(x.data * 3, "y", SCALE, x, 3.0)
+    assert [e.label for e in edges(draw(y).source) if e.label] == ["∂y/∂x = 3"]
+
+
+def test_summarize() -> None:
+    assert summarize(None) == "None"
+    assert summarize(np.array(2.5)) == "2.5"
+    assert summarize(np.array([1.0, 2.0])) == "[1., 2.]"
+    assert summarize(np.zeros((0,))) == "[]"
+    assert summarize(np.arange(10.0)) == "min 0  mean 4.5  max 9"
+    assert summarize(np.arange(10.0) / 3, digits=2) == "min 0  mean 1.5  max 3"
+
+
+# ------------------------------------------------------------------ SVG and escaping
+def test_svg_is_valid_xml_with_the_labels(course: Any) -> None:
+    texts = svg_texts(draw(course.z).svg())
+    for t in ["w1", "data 3", "grad -10", "* -2", "∂g/∂w1 = -2", "∂z/∂y = 5"]:
+        assert t in texts
+
+
+def test_labels_render_literally(tmp_path: Path) -> None:
+    x = Value(1.0, NASTY)
+    y = x * 2
+    y.label = "\\N & \\G"  # dot would expand \N to the node's id, were it not escaped
+    d = draw(y)
+    texts = svg_texts(d.svg())
+    assert NASTY in texts and "\\N & \\G" in texts
+    assert f"∂\\N & \\G/∂{NASTY} = 2" in texts
+
+
+@settings(max_examples=25)
+@given(st.text(max_size=30), st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+def test_any_label_gives_valid_svg(label: str, other: str) -> None:
+    x = Value(1.0, label)
+    y = (x * 2).tanh()
+    y.label = other
+    texts = svg_texts(draw(y).svg())  # parses, or the test fails
+    printable = label.strip()
+    if printable and printable.isprintable():
+        assert any(printable in t for t in texts)
+
+
+# ------------------------------------------------------------------ saving and notebooks
+def test_save_by_suffix(course: Any, tmp_path: Path) -> None:
+    d = draw(course.z)
+    assert d.save(tmp_path / "g.dot").read_text(encoding="utf-8") == d.source
+    assert "∂g/∂w1 = -2" in svg_texts(d.save(tmp_path / "g.svg").read_text(encoding="utf-8"))
+    assert d.save(tmp_path / "g.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(ValueError, match=r"use a name ending in \.svg, \.png or \.dot"):
+        d.save(tmp_path / "g.pdf")
+
+
+def test_jupyter_bundle(course: Any) -> None:
+    bundle = draw(course.z)._repr_mimebundle_()
+    svg_texts(bundle["image/svg+xml"])
+    assert bundle["text/plain"].startswith("<Drawing of 6 values and 5 edges")
+
+
+# ------------------------------------------------------------------ finding a dot program
+PYTHON = sys.executable
+
+
+def _script(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"#!{PYTHON}\n{body}", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def _pure() -> str:
+    found = [p for p in find_renderers() if Path(p).name.startswith("graphviz-pure")]
+    assert found, "graphviz-pure (a dependency) is not installed next to this Python"
+    return found[0]
+
+
+@pytest.fixture
+def no_system_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PATH holds only an empty folder: no system Graphviz, as on CI."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("AUTOGRAD_MINI_DOT", raising=False)
+    return empty
+
+
+def test_without_system_dot_graphviz_pure_renders(course: Any, no_system_dot: Path) -> None:
+    assert shutil.which("dot") is None
+    programs = find_renderers()
+    assert len(programs) == 1 and Path(programs[0]).name.startswith("graphviz-pure")
+    texts = svg_texts(draw(course.z).svg())
+    assert "∂g/∂w1 = -2" in texts
+
+
+def test_a_system_dot_on_path_is_preferred(course: Any, no_system_dot: Path) -> None:
+    log = no_system_dot / "calls.log"
+    # a stand-in for Graphviz's dot: records that it ran, then lays out with graphviz-pure
+    _script(no_system_dot, "dot", "import subprocess, sys\n"
+            f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+            f"sys.exit(subprocess.run([{_pure()!r}, *sys.argv[1:]]).returncode)\n")
+    assert find_renderers()[0] == str(no_system_dot / "dot")
+    texts = svg_texts(draw(course.z).svg())
+    assert "∂z/∂y = 5" in texts
+    assert log.read_text() == "-Tsvg\n"
+
+
+def test_a_broken_system_dot_falls_back_to_graphviz_pure(course: Any,
+                                                        no_system_dot: Path) -> None:
+    _script(no_system_dot, "dot", "import sys\nsys.stderr.write('dot: no svg plugin')\n"
+            "sys.exit(1)\n")
+    assert "∂z/∂y = 5" in svg_texts(draw(course.z).svg())
+
+
+def test_no_renderer_at_all_says_how_to_fix_it(course: Any, no_system_dot: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draw_module.sys, "executable", str(no_system_dot / "python"))
+    monkeypatch.setattr(draw_module.sysconfig, "get_path", lambda name: str(no_system_dot))
+    assert find_renderers() == []
+    d = draw(course.z)
+    with pytest.raises(RenderError, match="pip install graphviz-pure") as info:
+        d.svg()
+    assert "apt-get install graphviz" in str(info.value)
+    assert "∂g/∂w1 = -2" in d.source  # the DOT text still works
+    assert "could not render" not in d._repr_mimebundle_()["text/plain"]
+    assert "pip install graphviz-pure" in d._repr_mimebundle_()["text/plain"]
+    _script(no_system_dot, "dot", "import sys\nsys.exit(3)\n")
+    with pytest.raises(RenderError, match="exit code 3"):
+        render(d.source)
+
+
+def test_autograd_mini_dot_names_the_program(course: Any, no_system_dot: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOGRAD_MINI_DOT", _pure())
+    assert find_renderers()[0] == _pure()
+    monkeypatch.setenv("AUTOGRAD_MINI_DOT", str(no_system_dot / "missing-dot"))
+    assert "∂z/∂y = 5" in svg_texts(draw(course.z).svg())  # not found: the next one is used
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz here (CI has none)")
+def test_real_system_graphviz_renders_the_same_labels() -> None:
+    x = Value(1.0, NASTY)
+    y = x * 2
+    y.label = "\\N"
+    texts = svg_texts(render(draw(y).source).decode("utf-8"))
+    assert NASTY in texts and "\\N" in texts and f"∂\\N/∂{NASTY} = 2" in texts
+
+
+def test_a_thousand_value_graph_renders() -> None:
+    xs = [Value(0.01 * i, f"x{i}") for i in range(30)]
+    outs = []
+    for j in range(10):
+        act = Value(0.0, f"b{j}")
+        for i, x in enumerate(xs):
+            act = act + Value(0.5 - 0.03 * i, f"w{j}_{i}") * x
+        outs.append(act.tanh())
+    loss = sum(outs)
+    loss.backward()
+    assert len(topological_order([loss])) > 950
+    d = draw(loss, max_nodes=None)
+    texts = svg_texts(d.svg())
+    assert d.n_values == len(topological_order([loss]))
+    assert sum(t.startswith("data ") for t in texts) == d.n_values
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_given_gradients_title_and_direction(course: Any) -> None:
+    src = draw(course.z, grads={course.w1: 7.0}, title="after one step", rankdir="TB").source
+    assert node_ids(src, "grad 7") and len(node_ids(src, "grad –")) == 5  # none for the others
+    assert "rankdir=TB" in src and "label=<after one step>" in src

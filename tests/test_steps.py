@@ -1,0 +1,142 @@
+"""backprop_steps(): the engine's backward pass, one node at a time, with the engine's numbers."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_mini import Value, backprop_steps
+from autograd_mini.demo import build
+from autograd_mini.graph import backward_pass, topological_order
+from autograd_mini.scalar import RULES
+
+from .strategies import random_value_graph, reals
+
+
+def test_course_example_step_by_step() -> None:
+    ex = build()
+    steps = list(backprop_steps(ex.z))
+    assert [s.name for s in steps] == ["z", "y", "w2", "g", "w1", "w3"]
+    assert [s.gradient for s in steps] == [1.0, 5.0, 5.0, 5.0, -10.0, -2.0]
+    assert str(steps[0]) == (
+        "step 1 of 6: z gets the seed gradient dz/dz = 1\n"
+        "  to y: dz/dz · dz/dy = 1 · 5 = 5   (y's gradient so far: 5)\n"
+        "  to w3: dz/dz · dz/dw3 = 1 · (-2) = -2   (w3's gradient so far: -2)"
+    )
+    assert str(steps[3]) == (
+        "step 4 of 6: g has its complete gradient dz/dg = 5\n"
+        "  to w1: dz/dg · dg/dw1 = 5 · (-2) = -10   (w1's gradient so far: -10)"
+    )
+    assert str(steps[4]) == ("step 5 of 6: w1 has its complete gradient dz/dw1 = -10\n"
+                             "  w1 is a leaf: the gradient stops here (w1.grad += -10)")
+    assert (ex.w1.grad, ex.z.grad) == (0.0, 0.0)  # looking changes nothing
+
+
+def test_reused_node_receives_one_share_per_use() -> None:
+    a = Value(2.0, "a")
+    b = a * a + a
+    b.label = "b"
+    steps = list(backprop_steps(b))
+    product = steps[1]
+    assert [(product.names[e.parent], e.local, e.share, e.after) for e in product.edges] == [
+        ("a", 2.0, 2.0, 3.0), ("a", 2.0, 2.0, 5.0)]
+    assert steps[-1].gradient == 5.0
+
+
+def test_seed_gradient_scales_every_step() -> None:
+    ex = build()
+    steps = list(backprop_steps(ex.z, gradient=2.0))
+    assert [s.gradient for s in steps] == [2.0, 10.0, 10.0, 10.0, -20.0, -4.0]
+    with pytest.raises(TypeError, match="backprop_steps: expected a Value or a Tensor"):
+        next(backprop_steps(3.0))
+
+
+@given(random_value_graph(max_ops=10))
+def test_order_and_numbers_equal_the_engines(graph: tuple[Value, list[Value]]) -> None:
+    root, _ = graph
+    order = topological_order([root])
+    steps = list(backprop_steps(root))
+    assert [s.node for s in steps] == list(reversed(order))
+    engine = backward_pass([root], [1.0], accumulate=False)
+    for s in steps:  # bit for bit: the same formulas, arguments and order of addition
+        assert _same(s.gradient, engine[s.node])
+    root.backward()
+    for s in steps:
+        assert _same(s.gradient, s.node.grad)
+        assert s.total == len(steps)
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+# A node kind of our own that logs every write to .grad: it shows the order in which
+# graph.backward_pass itself completes the nodes, without assuming it is reversed().
+class Logged:
+    requires_grad = True
+    _retains_grad = True
+    log: ClassVar[list[tuple[Logged, float]]] = []
+
+    def __init__(self, data: float, op: Any = None, a: Any = None, b: Any = None) -> None:
+        self.data, self.label, self._op, self._a, self._b = data, "", op, a, b
+        self._grad = 0.0
+        self._g: Any = None  # the engine's running gradient during a pass
+
+    @property
+    def grad(self) -> float:
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        Logged.log.append((self, value))
+        self._grad = value
+
+    def _seed(self, gradient: Any, create_graph: bool, who: str) -> float:
+        return 1.0 if gradient is None else float(gradient)
+
+
+_OPS = ["add", "sub", "mul", "tanh", "sigmoid", "exp", "neg"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_OPS), st.integers(0, 100), st.integers(0, 100)),
+                min_size=1, max_size=12), st.lists(reals(-1, 1), min_size=1, max_size=3))
+def test_order_equals_the_order_backward_pass_writes_gradients(
+        ops: list[tuple[str, int, int]], leaves: list[float]) -> None:
+    nodes = [Logged(x) for x in leaves]
+    for name, i, j in ops:
+        rule = RULES[name]
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if rule.arity == 2:
+            nodes.append(Logged(rule.forward(a.data, b.data), rule, a, b))
+        else:
+            nodes.append(Logged(rule.forward(a.data, None), rule, a, None))
+    root = nodes[-1]
+    Logged.log = []
+    backward_pass([root], [1.0])
+    steps = list(backprop_steps(root))
+    assert [s.node for s in steps] == [n for n, _ in Logged.log]
+    assert [s.gradient for s in steps] == [g for _, g in Logged.log]
+
+
+def test_each_step_is_a_frame_with_the_done_nodes_marked() -> None:
+    ex = build()
+    steps = list(backprop_steps(ex.z))
+    for s in steps:
+        src = s.draw().source
+        assert src.count("#ffd966") == 3  # the current node's three cells
+        assert src.count("#d9f2d9") == 3 * (s.index - 1)  # the nodes done before it
+        assert f"step {s.index} of 6: {s.name}" in src
+    third = steps[2].draw().source
+    assert "grad 5 so far" in third and "grad -2 so far" in third  # g and w3, still pending
+    assert "grad –" in steps[0].draw().source  # w1 has not received anything yet
+    svg = ET.fromstring(steps[3].svg())
+    texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "grad -10 so far" in texts  # w1, just sent to, not yet done
+    assert "step 4 of 6: g" in texts
+    bundle = steps[0]._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("step 1 of 6: z") and "image/svg+xml" in bundle
