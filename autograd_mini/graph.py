@@ -308,7 +308,7 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
             if node._b not in seen:
                 push(node._b)
         else:
-            stack.extend(p for p in node._a if p not in seen)
+            stack.extend([p for p in node._a if p not in seen])
     return order
 
 
@@ -415,10 +415,11 @@ def backward_pass(
                             shares = op.backward[0](g, a, node._b, node)
                         else:
                             shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
-                        for i, (p, share) in enumerate(zip(a, shares)):
-                            if check:
+                        if check:
+                            for i, (p, share) in enumerate(zip(a, shares)):
                                 _check_backward(node, g, p, i, share)
-                            if share is not None and p.requires_grad:
+                        for p, share in zip(a, shares):
+                            if share is not None and (every_node_requires or p.requires_grad):
                                 prev = p._g
                                 p._g = share if prev is None else prev + share
         except BaseException:
