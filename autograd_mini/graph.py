@@ -334,6 +334,7 @@ def backward_pass(
     accumulate: bool = True,
     capture: Iterable[Any] | None = None,
     order: list[Any] | None = None,
+    observe: Callable[[Any, Any, list[tuple[Any, Any]]], None] | None = None,
 ) -> dict[Any, Any]:
     """Apply the chain rule from ``roots`` (seeded with ``seeds``) back through the graph.
 
@@ -347,6 +348,10 @@ def backward_pass(
     ``retain_grad()``), as PyTorch does. Returns ``{node: gradient}`` for the nodes
     in ``capture`` that were reached (every node reached when ``capture`` is None),
     so ``grad()`` can pick out what it was asked for without touching ``.grad``.
+
+    ``observe(node, gradient, sent)``, if given, is called at each node's turn with the
+    list of ``(parent, share)`` it sent, in the order they were added: this is how
+    ``backprop_steps`` shows the pass one node at a time.
     """
     if order is None:
         order = topological_order(roots)
@@ -377,6 +382,8 @@ def backward_pass(
                         old = node.grad
                         node.grad = node._first_grad(g) if old is None else old + g
                     if op is None:
+                        if observe is not None:
+                            observe(node, g, [])
                         continue
                     a = node._a
                     if op.arity == UNARY:
@@ -391,6 +398,8 @@ def backward_pass(
                             _check_backward(node, g, a, 0, share)
                         prev = a._g
                         a._g = share if prev is None else prev + share
+                        if observe is not None:
+                            observe(node, g, [(a, share)])
                     elif op.arity == BINARY:
                         b = node._b
                         if create_graph:
@@ -398,18 +407,25 @@ def backward_pass(
                         else:
                             av, bv, out = a.data, b.data, node.data
                         d_a, d_b = op.backward
+                        sent: list[tuple[Any, Any]] | None = [] if observe is not None else None
                         if every_node_requires or a.requires_grad:
                             share = g if d_a is PASS else d_a(g, av, bv, out)
                             if check:
                                 _check_backward(node, g, a, 0, share)
                             prev = a._g
                             a._g = share if prev is None else prev + share
+                            if sent is not None:
+                                sent.append((a, share))
                         if every_node_requires or b.requires_grad:
                             share = g if d_b is PASS else d_b(g, av, bv, out)
                             if check:
                                 _check_backward(node, g, b, 1, share)
                             prev = b._g
                             b._g = share if prev is None else prev + share
+                            if sent is not None:
+                                sent.append((b, share))
+                        if observe is not None:
+                            observe(node, g, sent or [])
                     else:
                         if create_graph:
                             shares = op.backward[0](g, a, node._b, node)
@@ -422,6 +438,9 @@ def backward_pass(
                             if share is not None and (every_node_requires or p.requires_grad):
                                 prev = p._g
                                 p._g = share if prev is None else prev + share
+                        if observe is not None:
+                            observe(node, g, [(p, share) for p, share in zip(a, shares)
+                                              if share is not None and p.requires_grad])
         except BaseException:
             for node in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
                 node._g = None

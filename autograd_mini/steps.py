@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .draw import Drawing, _Frame, draw, summarize
-from .explain import fmt, fmt_factor, node_names
-from .graph import BINARY, UNARY, topological_order
+from .explain import fmt, fmt_factor, local_derivatives, node_names
+from .graph import backward_pass, parents
 
 __all__ = ["BackpropStep", "Edge", "backprop_steps"]
 
@@ -111,10 +111,6 @@ def _show(x: Any) -> str:
     return summarize(x) if hasattr(x, "shape") else fmt(x)
 
 
-def _scalar(*xs: Any) -> bool:
-    return all(getattr(x, "size", 1) == 1 for x in xs)
-
-
 def backprop_steps(root: Any, gradient: Any = None) -> Iterator[BackpropStep]:
     """Yield the backward pass from ``root`` one node at a time, as the engine runs it.
 
@@ -139,57 +135,29 @@ _Record = tuple[Any, Any, tuple[Edge, ...], bool, list[tuple[Any, Any]]]
 
 
 def _run(root: Any, seed: Any) -> list[_Record]:
-    """The whole pass: per visited node, its gradient, edges and the sums it updated.
-
-    The same visit, formulas, arguments and summation order as graph.backward_pass
-    (create_graph=False); the tests check the order and every number against it.
-    """
-    grads: dict[Any, Any] = {root: seed}
+    """Run the engine's own backward pass (writing no ``.grad``) and record each turn:
+    the node, its gradient, what it sent along each edge, and the sums that changed."""
     records: list[_Record] = []
-    for node in reversed(topological_order([root])):
-        g = grads.get(node)
-        if g is None:  # no gradient reaches it (the engine skips it too)
-            continue
-        edges, updates = _visit(node, g, grads)
+    so_far: dict[Any, Any] = {root: seed}
+
+    def observe(node: Any, g: Any, sent: list[tuple[Any, Any]]) -> None:
+        local = _locals(node) or [None] * len(sent)  # in operand order, as `sent`
+        edges, updates = [], []
+        for (parent, share), d in zip(sent, local):
+            prev = so_far.get(parent)  # the engine adds the shares in this same order
+            so_far[parent] = total = share if prev is None else prev + share
+            edges.append(Edge(parent, d, share, total))
+            updates.append((parent, total))
         stored = node._op is None or bool(node._retains_grad)
         records.append((node, g, tuple(edges), stored, updates))
+
+    backward_pass([root], [seed], accumulate=False, capture=(), observe=observe)
     return records
 
 
-def _visit(node: Any, g: Any, grads: dict[Any, Any]) -> tuple[list[Edge], list[tuple[Any, Any]]]:
-    """Send ``node``'s gradient ``g`` to its parents, adding into ``grads`` as the engine does."""
-    edges: list[Edge] = []
-    updates: list[tuple[Any, Any]] = []
-
-    def send(parent: Any, local: Any, share: Any) -> None:
-        prev = grads.get(parent)
-        grads[parent] = total = share if prev is None else prev + share
-        edges.append(Edge(parent, local, share, total))
-        updates.append((parent, total))
-
-    op = node._op
-    if op is None:
-        return edges, updates
-    a = node._a
-    if op.arity == UNARY:
-        f = op.backward[0]
-        share = f(g, a.data, node._b, node.data)  # PASS(g, ...) is g, as the engine takes it
-        scalar = _scalar(a.data, node.data)
-        send(a, f(1.0, a.data, node._b, node.data) if scalar else None, share)
-    elif op.arity == BINARY:
-        b = node._b
-        av, bv, out = a.data, b.data, node.data
-        scalar = _scalar(av, bv, out)
-        for parent, f in zip((a, b), op.backward):
-            if parent.requires_grad:
-                share = f(g, av, bv, out)
-                send(parent, f(1.0, av, bv, out) if scalar else None, share)
-    else:
-        datas = [p.data for p in a]
-        shares = op.backward[0](g, datas, node._b, node.data)
-        locals_ = (op.backward[0](1.0, datas, node._b, node.data)
-                   if _scalar(*datas, node.data) else [None] * len(a))
-        for p, share, local in zip(a, shares, locals_):
-            if share is not None and p.requires_grad:
-                send(p, local, share)
-    return edges, updates
+def _locals(node: Any) -> list[Any]:
+    """d node / d parent for each operand edge of a scalar node, in operand order; none
+    for array ops, whose local derivative is a Jacobian, not a number."""
+    if any(getattr(x.data, "size", 1) != 1 for x in (node, *parents(node))):
+        return []
+    return [d for _, d in local_derivatives(node)]
