@@ -45,8 +45,9 @@ def notebook_paths() -> list[Path]:
 
 
 @contextmanager
-def this_python_kernel() -> Iterator[Any]:
-    """A KernelSpecManager that knows one kernel, ``python3``, run by ``sys.executable``."""
+def this_python_kernel() -> Iterator[tuple[Any, Path]]:
+    """A KernelSpecManager that knows one kernel, ``python3``, run by ``sys.executable``,
+    and a temporary directory for the kernel's connection file (nothing goes to ~/.local)."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     with tempfile.TemporaryDirectory(prefix="autograd-mini-kernel-") as tmp:
@@ -58,7 +59,7 @@ def this_python_kernel() -> Iterator[Any]:
             "language": "python",
             "metadata": {"debugger": False},
         }), encoding="utf-8")
-        yield KernelSpecManager(kernel_dirs=[tmp], ensure_native_kernel=False)
+        yield KernelSpecManager(kernel_dirs=[tmp], ensure_native_kernel=False), Path(tmp)
 
 
 def kernel_env() -> dict[str, str]:
@@ -78,8 +79,9 @@ def run(nb: Any, cwd: Path, timeout: int = 600) -> Any:
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    with this_python_kernel() as specs:
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+    with this_python_kernel() as (specs, tmp):
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs,
+                                connection_file=str(tmp / "connection.json"))
         client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
                                 store_widget_state=True,
                                 resources={"metadata": {"path": str(cwd)}})
