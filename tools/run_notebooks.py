@@ -14,8 +14,9 @@ the only one searched, so a ``python3`` kernel registered elsewhere on the machi
 
 Saving makes the files read well on a code host: tqdm's progress-bar widgets, which a
 code host cannot draw (it would show the bar's first state, 0%), are replaced by their
-final text, and no cell-timing metadata is recorded, so re-running changes only what
-really changed (plots and timings that depend on the machine).
+final text. Printed text is joined into one output per run of prints, and no cell-timing
+metadata is recorded, so re-running changes only what really changed (timings measured
+in the notebooks).
 """
 
 from __future__ import annotations
@@ -87,7 +88,27 @@ def run(nb: Any, cwd: Path, timeout: int = 600) -> Any:
                                 resources={"metadata": {"path": str(cwd)}})
         client.execute(env=kernel_env())
     freeze_progress_bars(nb)
+    coalesce_streams(nb)
     return nb
+
+
+def coalesce_streams(nb: Any) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one.
+
+    The kernel sends printed text in chunks whose boundaries depend on timing; joined,
+    the same run always saves the same outputs.
+    """
+    for cell in nb.cells:
+        merged: list[Any] = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last["name"] == output["name"]):
+                last["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def freeze_progress_bars(nb: Any) -> None:
