@@ -2,12 +2,13 @@
 #   make demo   set up .venv with the runtime dependencies and walk the course's example
 #   make test   set up .venv with the test tools too (pytest, hypothesis, torch 2.13.0,
 #               ruff, mypy) and run lint, type checks and the whole test suite
+#               (which runs every notebook; `make notebooks` saves their outputs)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,11 @@ test: lint
 $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test,bench,notebooks]'
 	touch $@
+
+# run every notebook in a fresh kernel and save it with its outputs (with micrograd from the
+# bench extra, so notebook 6 compares the two engines)
+notebooks: $(VENV)/.bench
+	$(BIN)/python tools/run_notebooks.py --write
 
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/run_all.py

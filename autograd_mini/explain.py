@@ -43,7 +43,9 @@ def fmt_factor(x: Any) -> str:
 
 
 def node_names(root: Any) -> dict[Any, str]:
-    """Labels where the user gave them; t1, t2, ... (in computation order) elsewhere."""
+    """Labels where the user gave them; t1, t2, ... elsewhere, numbered in the order of
+    ``topological_order`` (each after its inputs; not necessarily the order they were made in:
+    of two operands the walk reaches the second first)."""
     names: dict[Any, str] = {}
     used = {n.label for n in topological_order([root]) if getattr(n, "label", "")}
     k = 0

@@ -86,15 +86,18 @@ class BackpropStep:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
-    def draw(self, **options: Any) -> Drawing:
-        """This step as a frame: done nodes green, this one yellow, partial gradients so marked."""
+    def draw(self, rankdir: str = "LR", **options: Any) -> Drawing:
+        """This step as a frame: done nodes green, this one yellow, partial gradients so marked.
+
+        Takes :func:`~autograd_mini.draw.draw`'s options (``rankdir``, ``digits`` ...).
+        """
         frame = _Frame(grads=self.grads, done=set(self.done), current=self.node)
         options.setdefault("title", f"step {self.index} of {self.total}: {self.name}")
-        return draw(self.root, _frame=frame, **options)
+        return draw(self.root, rankdir, _frame=frame, **options)
 
-    def svg(self, **options: Any) -> str:
+    def svg(self, rankdir: str = "LR", **options: Any) -> str:
         """This step's frame as SVG text."""
-        return self.draw(**options).svg()
+        return self.draw(rankdir, **options).svg()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         bundle = self.draw()._repr_mimebundle_()

@@ -140,3 +140,13 @@ def test_each_step_is_a_frame_with_the_done_nodes_marked() -> None:
     assert "step 4 of 6: g" in texts
     bundle = steps[0]._repr_mimebundle_()
     assert bundle["text/plain"].startswith("step 1 of 6: z") and "image/svg+xml" in bundle
+
+
+def test_a_frame_takes_draws_options_as_draw_does() -> None:
+    ex = build()
+    step = next(backprop_steps(ex.z))
+    assert step.draw("TB").source == step.draw(rankdir="TB").source
+    assert "rankdir=TB" in step.draw("TB").source
+    assert "data -10" in step.draw(digits=3).source
+    with pytest.raises(ValueError, match="rankdir"):
+        step.draw("sideways")
