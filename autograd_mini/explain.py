@@ -43,13 +43,13 @@ def fmt_factor(x: Any) -> str:
 
 
 def node_names(root: Any) -> dict[Any, str]:
-    """Labels where the user gave them; t1, t2, ... elsewhere, numbered in the order of
-    ``topological_order`` (each after its inputs; not necessarily the order they were made in:
-    of two operands the walk reaches the second first)."""
+    """Labels where the user gave them; t1, t2, ... elsewhere, in the order of
+    ``topological_order`` (each after its inputs, operands left to right)."""
     names: dict[Any, str] = {}
-    used = {n.label for n in topological_order([root]) if getattr(n, "label", "")}
+    order = topological_order([root])
+    used = {n.label for n in order if getattr(n, "label", "")}
     k = 0
-    for node in topological_order([root]):
+    for node in order:
         if getattr(node, "label", ""):
             names[node] = node.label
             continue

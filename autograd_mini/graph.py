@@ -298,17 +298,19 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
         op = node._op
         if op is None:
             continue
+        # Push operands last to first, so they are entered first to last: the order of
+        # `order` then reads like the computation (x*3 before y*4 in x*3 + y*4).
         arity = op.arity
         if arity == UNARY:
             if node._a not in seen:
                 push(node._a)
         elif arity == BINARY:
-            if node._a not in seen:
-                push(node._a)
             if node._b not in seen:
                 push(node._b)
+            if node._a not in seen:
+                push(node._a)
         else:
-            stack.extend([p for p in node._a if p not in seen])
+            stack.extend([p for p in reversed(node._a) if p not in seen])
     return order
 
 
