@@ -74,6 +74,18 @@ def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.RandomState
     return X[order], y[order]
 
 
+def _two_classes(X: np.ndarray, n_out: int, n_in: int, shuffle: bool, noise: float | None,
+                 rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+    """Label the first n_out points 0 and the rest 1, then shuffle and add noise in
+    scikit-learn's order (the same generator calls, so the same data for a seed)."""
+    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
+    if shuffle:
+        X, y = _shuffled(X, y, rng)
+    if noise is not None:
+        X += rng.normal(scale=noise, size=X.shape)
+    return X, y
+
+
 def make_moons(n_samples: int = 100, *, noise: float | None = None, shuffle: bool = True,
                seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (class 0 on top, class 1 below), as scikit-learn's.
@@ -92,12 +104,7 @@ def make_moons(n_samples: int = 100, *, noise: float | None = None, shuffle: boo
     inner = np.linspace(0, np.pi, n_in)
     X = np.vstack([np.append(np.cos(outer), 1 - np.cos(inner)),
                    np.append(np.sin(outer), 1 - np.sin(inner) - 0.5)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    if shuffle:
-        X, y = _shuffled(X, y, rng)
-    if noise is not None:
-        X += rng.normal(scale=noise, size=X.shape)
-    return X, y
+    return _two_classes(X, n_out, n_in, shuffle, noise, rng)
 
 
 def make_circles(n_samples: int = 100, *, noise: float | None = None, factor: float = 0.8,
@@ -116,12 +123,7 @@ def make_circles(n_samples: int = 100, *, noise: float | None = None, factor: fl
     inner = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
     X = np.vstack([np.append(np.cos(outer), np.cos(inner) * factor),
                    np.append(np.sin(outer), np.sin(inner) * factor)]).T
-    y = np.hstack([np.zeros(n_out, dtype=np.intp), np.ones(n_in, dtype=np.intp)])
-    if shuffle:
-        X, y = _shuffled(X, y, rng)
-    if noise is not None:
-        X += rng.normal(scale=noise, size=X.shape)
-    return X, y
+    return _two_classes(X, n_out, n_in, shuffle, noise, rng)
 
 
 def make_spirals(n_samples: int = 100, *, n_classes: int = 2, noise: float = 0.2,
