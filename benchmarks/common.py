@@ -15,8 +15,6 @@ from __future__ import annotations
 import itertools
 import random
 
-from autograd_mini.data import make_moons
-
 Matrix = list[list[float]]
 Params = list[tuple[Matrix, list[float]]]  # per layer: W (outputs x inputs), b (outputs)
 
@@ -27,6 +25,8 @@ ALPHA = 1e-4
 def moons_problem(n: int = 100, noise: float = 0.1, seed: int = 1337
                   ) -> tuple[list[list[float]], list[float]]:
     """micrograd's demo data: X as a list of [x1, x2], y as -1.0 / +1.0."""
+    from autograd_mini.data import make_moons  # here, so importing this module stays light
+
     X, y = make_moons(n, noise=noise, seed=seed)
     return X.tolist(), (y * 2 - 1).astype(float).tolist()
 

@@ -22,52 +22,31 @@ import argparse
 import gc
 import json
 import math
-import random
 import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-from itertools import pairwise
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python benchmarks/scalar_engine.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import ALPHA, learning_rate  # noqa: E402  (imports nothing heavy)
 
 ENGINES = ("autograd_mini", "micrograd", "hand-written")
 
 
-# ------------------------------------------------------------------------ data
-def two_moons(
-    n: int = 100, noise: float = 0.1, seed: int = 0
-) -> tuple[list[list[float]], list[int]]:
-    """scikit-learn's make_moons construction in pure Python; labels -1 / +1."""
-    rng = random.Random(seed)
-    n_out, n_in = n // 2, n - n // 2
-    pts = [[math.cos(math.pi * i / (n_out - 1)), math.sin(math.pi * i / (n_out - 1))]
-           for i in range(n_out)]
-    pts += [[1 - math.cos(math.pi * i / (n_in - 1)), 1 - math.sin(math.pi * i / (n_in - 1)) - 0.5]
-            for i in range(n_in)]
-    ys = [-1] * n_out + [1] * n_in
-    order = list(range(n))
-    rng.shuffle(order)
-    return ([[pts[i][0] + rng.gauss(0, noise), pts[i][1] + rng.gauss(0, noise)] for i in order],
-            [ys[i] for i in order])
-
-
-def initial_weights(sizes: list[int], seed: int = 1) -> list[list[list[float]]]:
-    """weights[layer][neuron] = [w_1..w_nin, b], uniform(-1, 1) weights and zero bias."""
-    rng = random.Random(seed)
-    return [[[rng.uniform(-1, 1) for _ in range(nin)] + [0.0] for _ in range(nout)]
-            for nin, nout in pairwise(sizes)]
-
-
-SIZES = [2, 16, 16, 1]
-
-
 # ------------------------------------------------------------- micrograd's nn.py, as is
-def make_mlp(Value: Any, weights: list[list[list[float]]]) -> Any:
+def make_mlp(Value: Any, params: Any) -> Any:
+    """micrograd's MLP with the given starting weights (common.Params: per layer W, b)."""
+
     class Neuron:
-        def __init__(self, wb: list[float], nonlin: bool) -> None:
-            self.w = [Value(w) for w in wb[:-1]]
-            self.b = Value(wb[-1])
+        def __init__(self, w: list[float], b: float, nonlin: bool) -> None:
+            self.w = [Value(wi) for wi in w]
+            self.b = Value(b)
             self.nonlin = nonlin
 
         def __call__(self, x: list[Any]) -> Any:
@@ -78,8 +57,8 @@ def make_mlp(Value: Any, weights: list[list[list[float]]]) -> Any:
             return [*self.w, self.b]
 
     class Layer:
-        def __init__(self, layer: list[list[float]], nonlin: bool) -> None:
-            self.neurons = [Neuron(wb, nonlin) for wb in layer]
+        def __init__(self, W: list[list[float]], b: list[float], nonlin: bool) -> None:
+            self.neurons = [Neuron(w, bj, nonlin) for w, bj in zip(W, b)]
 
         def __call__(self, x: list[Any]) -> Any:
             out = [n(x) for n in self.neurons]
@@ -90,7 +69,7 @@ def make_mlp(Value: Any, weights: list[list[list[float]]]) -> Any:
 
     class MLP:
         def __init__(self) -> None:
-            self.layers = [Layer(layer, i != len(weights) - 1) for i, layer in enumerate(weights)]
+            self.layers = [Layer(W, b, i != len(params) - 1) for i, (W, b) in enumerate(params)]
 
         def __call__(self, x: list[Any]) -> Any:
             for layer in self.layers:
@@ -103,68 +82,21 @@ def make_mlp(Value: Any, weights: list[list[list[float]]]) -> Any:
     return MLP()
 
 
-def graph_epoch(Value: Any, model: Any, X: list[list[float]], y: list[int], k: int) -> float:
+def graph_epoch(Value: Any, model: Any, X: list[list[float]], y: list[float], k: int) -> float:
     """One epoch of micrograd's demo.ipynb: loss(), zero_grad, backward, SGD update."""
     inputs = [list(map(Value, xrow)) for xrow in X]
     scores = list(map(model, inputs))
     losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    reg_loss = ALPHA * sum(p * p for p in model.parameters())
     total = data_loss + reg_loss
     for p in model.parameters():
         p.grad = 0.0
     total.backward()
-    lr = 1.0 - 0.9 * k / 100
+    lr = learning_rate(k)
     for p in model.parameters():
         p.data -= lr * p.grad
     return float(total.data)
-
-
-# --------------------------------------------------------- the same epoch, by hand
-def hand_epoch(W: list[list[list[float]]], X: list[list[float]], y: list[int], k: int) -> float:
-    """Forward and backward of the same network and loss with plain floats, no graph."""
-    n = len(X)
-    grads = [[[0.0] * len(wb) for wb in layer] for layer in W]
-    last = len(W) - 1
-    data_loss = 0.0
-    for x, yi in zip(X, y):
-        acts = [x]  # forward, keeping each layer's output (after ReLU)
-        for li, layer in enumerate(W):
-            inp = acts[-1]
-            out = []
-            for wb in layer:
-                s = wb[-1]
-                for w, v in zip(wb, inp):
-                    s += w * v
-                out.append(s if li == last or s > 0 else 0.0)
-            acts.append(out)
-        margin = 1 - yi * acts[-1][0]
-        data_loss += margin if margin > 0 else 0.0
-        delta = [-yi / n if margin > 0 else 0.0]  # d loss / d score, through the hinge's ReLU
-        for li in range(last, -1, -1):  # backward
-            layer, inp, out = W[li], acts[li], acts[li + 1]
-            if li != last:
-                delta = [d if o > 0 else 0.0 for d, o in zip(delta, out)]
-            back = [0.0] * len(inp)
-            for j, (wb, d) in enumerate(zip(layer, delta)):  # all of it, as an engine does
-                g = grads[li][j]
-                for i, v in enumerate(inp):
-                    g[i] += d * v
-                    back[i] += d * wb[i]
-                g[-1] += d
-            delta = back
-    reg = 0.0
-    for layer, glayer in zip(W, grads):
-        for wb, g in zip(layer, glayer):
-            for i, w in enumerate(wb):
-                reg += w * w
-                g[i] += 2e-4 * w
-    lr = 1.0 - 0.9 * k / 100
-    for layer, glayer in zip(W, grads):
-        for wb, g in zip(layer, glayer):
-            for i in range(len(wb)):
-                wb[i] -= lr * g[i]
-    return data_loss / n + 1e-4 * reg
 
 
 # ------------------------------------------------------------------------ workers
@@ -177,14 +109,16 @@ def value_class(engine: str) -> Any:
 
 
 def worker_epochs(engine: str, epochs: int) -> dict[str, Any]:
-    X, y = two_moons()
-    W = initial_weights(SIZES)
+    problem = json.load(sys.stdin)  # made by the parent: this process imports one engine only
+    X, y, params = problem["X"], problem["y"], problem["params"]
     times, losses = [], []
     if engine == "hand-written":
-        step = lambda k: hand_epoch(W, X, y, k)
+        from benchmarks.common import reference_epoch
+
+        step = lambda k: reference_epoch(params, X, y, learning_rate(k), ALPHA)[0]
     else:
         Value = value_class(engine)
-        model = make_mlp(Value, W)
+        model = make_mlp(Value, params)
         step = lambda k: graph_epoch(Value, model, X, y, k)
     for k in range(epochs):
         t = time.perf_counter()
@@ -224,9 +158,9 @@ def worker_chain(engine: str, n: int) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------ driver
-def run_worker(*args: str) -> dict[str, Any]:
+def run_worker(*args: str, problem: str = "") -> dict[str, Any]:
     out = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True,
-                         text=True, check=True)
+                         text=True, check=True, input=problem, cwd=ROOT)
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
@@ -253,11 +187,15 @@ def main() -> None:
     if args.quick:
         args.rounds, args.epochs = 2, 3
     engines = [e for e in ENGINES if e != "micrograd" or have_micrograd()]
+    from benchmarks.common import init_params, moons_problem
+
+    X, y = moons_problem()
+    problem = json.dumps({"X": X, "y": y, "params": init_params()})
     times: dict[str, list[float]] = {e: [] for e in engines}
     losses: dict[str, list[float]] = {}
     for _ in range(args.rounds):
         for engine in engines:  # A B C A B C ...: each in a fresh process
-            r = run_worker("epochs", engine, str(args.epochs))
+            r = run_worker("epochs", engine, str(args.epochs), problem=problem)
             times[engine] += r["times"]
             losses[engine] = r["losses"]
     for engine in engines:

@@ -52,9 +52,9 @@ ENGINES = ["hand-written", "hand-written, skipping zeros", "autograd_mini",
            "autograd_mini, elementary", "micrograd"]
 
 
-def run_engine(engine: str, epochs: int) -> dict[str, Any]:
+def run_engine(engine: str, epochs: int, X: list[list[float]], Y: list[float]
+               ) -> dict[str, Any]:
     """Train for ``epochs`` epochs in this process; time each one."""
-    X, Y = moons_problem()
     times: list[float] = []
     losses: list[float] = []
     accuracy = float("nan")
@@ -117,10 +117,11 @@ def run_engine(engine: str, epochs: int) -> dict[str, Any]:
             "accuracy": accuracy, "epochs": epochs}
 
 
-def child(engine: str, epochs: int) -> dict[str, Any]:
+def child(engine: str, epochs: int, problem: str) -> dict[str, Any]:
+    # The parent makes the data, so a child imports its own engine and nothing else.
     out = subprocess.run(
         [sys.executable, __file__, "--child", engine, "--epochs", str(epochs)],
-        check=True, capture_output=True, text=True, cwd=ROOT,
+        check=True, capture_output=True, text=True, cwd=ROOT, input=problem,
     )
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
@@ -133,7 +134,8 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_engine(args.child, args.epochs)))
+        X, Y = json.load(sys.stdin)
+        print(json.dumps(run_engine(args.child, args.epochs, X, Y)))
         return
     try:
         import micrograd  # noqa: F401
@@ -141,11 +143,12 @@ def main() -> None:
     except ImportError:
         engines = ENGINES[:-1]
         print("micrograd is not installed (pip install -e '.[bench]'): left out\n")
+    problem = json.dumps(moons_problem())
     results: dict[str, list[dict[str, Any]]] = {e: [] for e in engines}
     for r in range(args.rounds):
         for engine in engines:
             epochs = args.micrograd_epochs if engine == "micrograd" else args.epochs
-            results[engine].append(child(engine, epochs))
+            results[engine].append(child(engine, epochs, problem))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     medians = {e: statistics.median(run["median"] for run in runs) for e, runs in results.items()}
     floor = medians["hand-written"]
