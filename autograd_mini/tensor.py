@@ -90,7 +90,6 @@ __all__ = [
     "rand",
     "randn",
     "stack",
-    "tensor",
     "unbroadcast",
     "where",
     "zeros",
@@ -187,7 +186,7 @@ def _dims(op: str, dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
         out.append(int(d) % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: dim {dim!r} repeats an axis")
-    return tuple(sorted(out))
+    return tuple(sorted(out)) or None  # an empty list of axes means all of them (PyTorch)
 
 
 def _keep(op: str, keepdim: bool, keepdims: bool | None) -> bool:
@@ -586,7 +585,7 @@ def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool) -> Any:
     ad = _data(a)
     od = np.reshape(_data(out), _reduced_shape(ad.shape, dims))
     mask = (ad == od) | (np.isnan(ad) & np.isnan(od))
-    count = mask.sum(axis=dims, keepdims=True)
+    count = mask.sum(axis=dims, keepdims=True, dtype=ad.dtype)
     return _div(_restore(g, ad.shape, dims, keepdim), count) * mask
 
 
@@ -882,7 +881,8 @@ class Tensor:
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad")
+    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+                 "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
 
@@ -1071,11 +1071,21 @@ class Tensor:
         gradients in ``.grad`` are Tensors that can be differentiated again.
         ``retain_graph`` is accepted for PyTorch compatibility: graphs here are
         never freed by backward, so every graph can be walked again.
+
+        With create_graph, ``x.grad`` refers back to ``x`` through its history (a
+        reference cycle, as in PyTorch, which warns too); :func:`autograd_mini.grad`
+        returns the same gradients without storing them.
         """
         if not self.requires_grad:
             raise ValueError("backward: this tensor does not require grad and has no history, "
                              "so no gradient can flow from it; create the inputs with "
                              "requires_grad=True (and not under no_grad)")
+        if create_graph:
+            warnings.warn(
+                "backward(create_graph=True) stores in each leaf's .grad a Tensor whose history "
+                "leads back to the leaf: a reference cycle that reference counting cannot "
+                "free. Prefer autograd_mini.grad(..., create_graph=True), or set .grad = None "
+                "after use (PyTorch warns the same)", UserWarning, stacklevel=2)
         backward_pass([self], [self._seed(gradient, create_graph, "backward")],
                       create_graph=create_graph)
 
@@ -1239,9 +1249,11 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). They
-    # store a new array in .data rather than writing into the old one, so a graph
-    # recorded earlier keeps the numbers it used.
+    # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). Like
+    # an optimizer's step they store a new array in .data rather than writing into the
+    # old one, so views of the old array and results computed from it stay as they were.
+    # A graph recorded before the update reads the leaf's new numbers if it is walked
+    # again (PyTorch raises an error there instead): compute the loss again after a step.
     def _inplace(self, other: Any, op: Any, symbol: str) -> Tensor:
         if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
             raise ValueError(
@@ -1747,11 +1759,6 @@ def _new_leaf(data: Any, requires_grad: bool, who: str) -> Tensor:
     if not isinstance(requires_grad, (bool, np.bool_)):
         raise TypeError(f"{who}: requires_grad must be True or False, got {requires_grad!r}")
     return _leaf(data, bool(requires_grad))
-
-
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor from numbers, (nested) lists or arrays (``torch.tensor``); copies data."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def from_numpy(array: np.ndarray[Any, Any], requires_grad: bool = False) -> Tensor:

@@ -156,7 +156,9 @@ def _class_indices(op: str, target: Any, input: Tensor,
                             "for class probabilities give a target of the input's shape")
     elif t.dtype.kind not in "iub":
         raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
-    t = np.ascontiguousarray(t, dtype=np.int64)
+    t = np.asarray(t, dtype=np.int64)
+    if not t.flags.c_contiguous:  # (the range check below views the labels as unsigned)
+        t = t.copy()
     shape = input.shape
     expected = () if len(shape) == 1 else (shape[0], *shape[2:])
     if t.shape != expected:
@@ -286,10 +288,10 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
     t = _target(op, input, target)
     x = input.data
     if not np.all((x >= 0) & (x <= 1)):
-        bad = np.argwhere(~((x >= 0) & (x <= 1)))[0]
+        bad = tuple(int(i) for i in np.argwhere(~((x >= 0) & (x <= 1)))[0])
         raise ValueError(f"{op}: all elements of input should be between 0 and 1 (they are "
-                         f"probabilities), got {x[tuple(bad)]!r} at {tuple(int(i) for i in bad)}"
-                         "; for raw scores use binary_cross_entropy_with_logits")
+                         f"probabilities), got {float(x[bad])!r} at {bad}; for raw scores "
+                         "use binary_cross_entropy_with_logits")
     loss = _binary_node(BCE, input, t)
     w = _weight(op, weight, input)
     return _reduce(loss if w is None else loss * w, reduction)
