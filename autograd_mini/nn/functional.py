@@ -147,27 +147,20 @@ def _class_indices(op: str, target: Any, input: Tensor,
                    ignore_index: int) -> tuple[np.ndarray[Any, Any], bool]:
     """Class labels as an int64 array of input's shape without the class axis, checked,
     and whether every label is a class number (so none can equal a negative ignore_index)."""
-    t = target.data if isinstance(target, Tensor) else target
-    if t.__class__ is not np.ndarray:
-        t = np.asarray(t)
-    if t.dtype.kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
-        if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
-            raise TypeError(f"{op}: class indices must be whole numbers, got {_describe(t)}; "
-                            "for class probabilities give a target of the input's shape")
-    elif t.dtype.kind not in "iub":
-        raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
-    t = np.asarray(t, dtype=np.int64)
-    if not t.flags.c_contiguous:  # (the range check below views the labels as unsigned)
+    t = target.data if target.__class__ is Tensor else target
+    if t.__class__ is not np.ndarray or t.dtype is not _INT64 or not t.flags.c_contiguous:
+        t = _as_labels(op, t)
+    else:  # a copy: editing the caller's labels later must not change the backward pass
         t = t.copy()
-    shape = input.shape
-    expected = () if len(shape) == 1 else (shape[0], *shape[2:])
+    shape = input.data.shape
+    expected = (shape[0], *shape[2:]) if len(shape) > 1 else ()
     if t.shape != expected:
         what = "one class index" if not expected else "one class index per row"
         raise ValueError(f"{op}: input has shape {shape}, so target should have shape "
                          f"{expected} ({what}), got {t.shape}")
     n_classes = shape[0] if len(shape) == 1 else shape[1]
     # one comparison for both ends: negative labels wrap around to huge unsigned numbers
-    in_range = not t.size or np.maximum.reduce(t.view(np.uint64), axis=None) < n_classes
+    in_range = not t.size or np.maximum.reduce(t.view(_UINT64), axis=None) < n_classes
     if not in_range:
         bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
         if bad.any():
@@ -178,12 +171,42 @@ def _class_indices(op: str, target: Any, input: Tensor,
     return t, in_range
 
 
+_INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
+
+
+def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
+    """Labels given as a list, another integer type or whole-number floats, as int64."""
+    t = np.asarray(t)
+    if t.dtype.kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
+        if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
+            raise TypeError(f"{op}: class indices must be whole numbers, got {_describe(t)}; "
+                            "for class probabilities give a target of the input's shape")
+    elif t.dtype.kind not in "iub":
+        raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
+    # contiguous, because the range check views the labels as unsigned numbers
+    return np.ascontiguousarray(t, dtype=np.int64).reshape(t.shape)
+
+
+_aranges: dict[int, np.ndarray[Any, Any]] = {}
+
+
+def _rows(n: int) -> np.ndarray[Any, Any]:
+    """0, 1, ..., n-1, made once per batch size (read-only: shared by every call)."""
+    rows = _aranges.get(n)
+    if rows is None:
+        rows = np.arange(n)
+        rows.flags.writeable = False
+        if len(_aranges) < 64:
+            _aranges[n] = rows
+    return rows
+
+
 def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, ...]:
     """The fancy index that picks input[i, t_i] (the class axis is axis 1, or 0 if 1-D)."""
     if len(shape) == 1:
         return (t,)
     if len(shape) == 2:
-        return (np.arange(shape[0]), t)
+        return (_rows(shape[0]), t)
     grids = [np.arange(n).reshape([-1 if j == k else 1 for j in range(t.ndim)])
              for k, n in enumerate(t.shape)]
     return (grids[0], t, *grids[1:])
