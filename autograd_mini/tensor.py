@@ -882,12 +882,14 @@ class MaxMin(NamedTuple):
 class Tensor:
     """An array that remembers how it was computed, so it can compute gradients.
 
-    >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-    >>> x = Tensor([1.0, -1.0])
-    >>> loss = (W @ x).relu().sum()
+    >>> W = Tensor([[1.0, 2.0], [3.0, -4.0]], requires_grad=True)
+    >>> x = Tensor([1.0, 2.0])
+    >>> loss = (W @ x).relu().sum()   # relu([5, -5]) = [5, 0]
+    >>> loss
+    Tensor(5., op='sum')
     >>> loss.backward()
-    >>> W.grad
-    array([[0., 0.],
+    >>> W.grad                        # the row that relu zeroed gets no gradient
+    array([[1., 2.],
            [0., 0.]])
 
     ``Tensor(data)`` copies ``data`` (numbers, nested lists, NumPy arrays) into a

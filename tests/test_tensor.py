@@ -541,3 +541,11 @@ def test_explain_works_on_one_element_tensors() -> None:
     z = (w * -2 + 4) * 5
     text = str(explain(z, w))
     assert text.endswith("= -10")
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import autograd_mini.tensor as tm
+
+    assert doctest.testmod(tm).failed == 0
