@@ -29,10 +29,11 @@ Constants. How an operand that needs no gradient rides in the graph:
   ``x @ W``) is the same case: ``x @ W`` never computes a gradient for ``x``.
 
 Gradients. ``.grad`` is a NumPy array (or None before the first backward), as
-the optimizers expect; ``backward()`` adds to it, as in PyTorch. The first
-gradient stored is always a fresh array of the tensor's own dtype and shape, never
-a view shared with another tensor's ``.grad`` or with the caller's
-``gradient=`` argument, so editing one ``.grad`` in place cannot change another.
+the optimizers expect; ``backward()`` adds to it, as in PyTorch. The array in
+``.grad`` belongs to that tensor alone, never shared with another tensor's
+``.grad`` or with the caller's ``gradient=`` argument, so editing one ``.grad`` in
+place cannot change another (a gradient buffer the backward pass made is kept
+without a copy, as PyTorch does; anything that might be shared is copied).
 With ``backward(create_graph=True)`` the backward pass is itself recorded and
 ``.grad`` holds a Tensor *with history* (as PyTorch's does), so it can be
 differentiated again; ``grad()`` returns Tensors in both cases.
@@ -1116,7 +1117,8 @@ class Tensor:
                     f"{who}: grad can be implicitly created only for scalar outputs; this "
                     f"output has shape {self.shape}. Reduce it first (e.g. .sum() or .mean()) "
                     f"or pass a gradient of shape {self.shape} (e.g. ones_like(output))")
-            g = _one(self.data.shape, self.data.dtype)
+            # the seed is never edited: every backward() can share one read-only array
+            g = (np.ones if create_graph else _one)(self.data.shape, self.data.dtype)
         else:
             if isinstance(gradient, Value):
                 raise _mixing_error(f"{who}: gradient")

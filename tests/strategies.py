@@ -261,6 +261,14 @@ def _stacked(draw: Any) -> tuple[list[Any], dict[str, Any]]:
 
 
 @st.composite
+def _with_array(draw: Any, lo: float = -3.0, hi: float = 3.0,
+                avoid: tuple[float, ...] = ()) -> tuple[list[Any], dict[str, Any]]:
+    """A tensor input and a NumPy array constant ``p["c"]`` that broadcast together."""
+    s_x, s_c = draw(broadcast_shapes(2))
+    return [draw(arrays(s_x))], {"c": draw(arrays(s_c, lo, hi, avoid=avoid))}
+
+
+@st.composite
 def _where(draw: Any) -> tuple[list[Any], dict[str, Any]]:
     s_cond, s_x, s_y = draw(broadcast_shapes(3))
     return [draw(arrays(s_x)), draw(arrays(s_y))], {"cond": draw(arrays_of_bool(s_cond))}
@@ -362,6 +370,14 @@ TENSOR_OPS: list[TensorOp] = [
     TensorOp("minimum", lambda ns, p, a, b: ns.minimum(a, b), _binary(no_ties=True)),
     TensorOp("where", lambda ns, p, a, b: ns.where(p["cond"], a, b), _where()),
     TensorOp("matmul", lambda ns, p, a, b: a @ b, _matmul_operands()),
+    # a NumPy array on either side (on the left, NumPy defers to the reflected operator)
+    TensorOp("add_array", lambda ns, p, x: x + ns.array(p["c"]), _with_array()),
+    TensorOp("rsub_array", lambda ns, p, x: ns.array(p["c"]) - x, _with_array()),
+    TensorOp("rmul_array", lambda ns, p, x: ns.array(p["c"]) * x, _with_array()),
+    TensorOp("rdiv_array", lambda ns, p, x: ns.array(p["c"]) / x.exp(), _with_array()),
+    TensorOp("rpow_array", lambda ns, p, x: ns.array(p["c"]) ** x, _with_array(0.2, 3.0)),
+    TensorOp("rmatmul_array", lambda ns, p, x: ns.array(p["c"]) @ x,
+             _matmul_operands().map(lambda ap: (ap[0][1:], {"c": ap[0][0]}))),
     # reductions
     TensorOp("sum", lambda ns, p, x: x.sum(**_dim_kwargs(p), keepdim=p["keepdim"]),
              _reduction()),

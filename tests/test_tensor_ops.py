@@ -35,6 +35,10 @@ class _Namespace:
         return x[index]
 
     @staticmethod
+    def array(values: Any) -> Any:
+        return values  # a NumPy array, as a learner writes it
+
+    @staticmethod
     def labels(target: Any) -> Any:
         return target
 
@@ -76,8 +80,8 @@ def test_float32_stays_float32(op: TensorOp, data: st.DataObject) -> None:
     """A float32 graph computes in float32 end to end: outputs and every gradient."""
     inputs, p = data.draw(op.inputs)
     xs = [Tensor(a, dtype=np.float32, requires_grad=True) for a in inputs]
-    if "target" in p and getattr(p["target"], "dtype", None) == np.float64:
-        p = {**p, "target": p["target"].astype(np.float32)}
+    p = {k: v.astype(np.float32) if getattr(v, "dtype", None) == np.float64 else v
+         for k, v in p.items()}  # float32 constants too (a float64 array would promote)
     out = op.fn(NS, p, *xs)
     assert out.dtype == np.float32, op.name
     out.sum().backward()

@@ -61,6 +61,9 @@ class TorchNamespace:
                       for i in items)
         return x[items if isinstance(index, tuple) else items[0]]
 
+    def array(self, values: Any) -> Any:
+        return self.torch.as_tensor(values)
+
     def labels(self, target: Any) -> Any:
         return self.torch.as_tensor(target)
 
