@@ -1117,7 +1117,8 @@ class Tensor:
                     f"{who}: grad can be implicitly created only for scalar outputs; this "
                     f"output has shape {self.shape}. Reduce it first (e.g. .sum() or .mean()) "
                     f"or pass a gradient of shape {self.shape} (e.g. ones_like(output))")
-            # the seed is never edited: every backward() can share one read-only array
+            # a plain backward() never edits its seed, so all share one read-only array; a
+            # recorded one gets its own (it may end up in a leaf's .grad)
             g = (np.ones if create_graph else _one)(self.data.shape, self.data.dtype)
         else:
             if isinstance(gradient, Value):
