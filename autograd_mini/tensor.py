@@ -192,10 +192,9 @@ def _dims(op: str, dim: Any, axis: Any, ndim: int) -> tuple[int, ...] | None:
     return tuple(sorted(out)) or None  # an empty list of axes means all of them (PyTorch)
 
 
-def _keep(op: str, keepdim: bool, keepdims: bool | None) -> bool:
-    if keepdims is not None:
-        return bool(keepdims)
-    return bool(keepdim)
+def _keep(keepdim: bool, keepdims: bool | None) -> bool:
+    """PyTorch's ``keepdim``, unless NumPy's ``keepdims`` is given."""
+    return bool(keepdim if keepdims is None else keepdims)
 
 
 def _reduced_shape(shape: Shape, dims: tuple[int, ...] | None) -> Shape:
@@ -1394,7 +1393,7 @@ class Tensor:
     def _reduce(self, rule: Rule, dim: Any, keepdim: bool, axis: Any,
                 keepdims: bool | None) -> Tensor:
         dims = _dims(rule.name, dim, axis, self.data.ndim)
-        keep = _keep(rule.name, keepdim, keepdims)
+        keep = _keep(keepdim, keepdims)
         ctx = (dims, keep)
         return _make(rule.forward(self.data, ctx), rule, self, ctx, self.requires_grad)
 
@@ -1419,7 +1418,7 @@ class Tensor:
         corr = 1.0 if not given else float(1 if unbiased else 0) if unbiased is not None \
             else float(given[0])
         dims = _dims("var", dim, axis, self.data.ndim)
-        keep = _keep("var", keepdim, keepdims)
+        keep = _keep(keepdim, keepdims)
         if _count(self.data.shape, dims) - corr <= 0:
             warnings.warn(f"var: degrees of freedom <= 0 (n = {_count(self.data.shape, dims)}, "
                           f"correction = {corr:g}); the result is inf or nan",
@@ -1468,7 +1467,7 @@ class Tensor:
             raise TypeError(f"{op}: dim must be one int (use amax/amin for several axes)")
         self._check_nonempty(op)
         dims = _dims(op, dim, axis, self.data.ndim)
-        keep = _keep(op, keepdim, keepdims)
+        keep = _keep(keepdim, keepdims)
         if not dims:  # a 0-d tensor: the value itself
             return MaxMin(self.clone(), np.zeros((), np.int64))
         d = dims[0]
