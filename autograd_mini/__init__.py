@@ -3,6 +3,7 @@
 from . import data, nn, optim, train
 from .draw import draw
 from .explain import explain
+from .gradcheck import GradcheckError, gradcheck
 from .graph import (
     AnomalyError,
     detect_anomaly,
@@ -15,24 +16,62 @@ from .graph import (
 from .scalar import Value
 from .serialization import load, save
 from .steps import backprop_steps
+from .tensor import (
+    Tensor,
+    arange,
+    cat,
+    concatenate,
+    from_numpy,
+    full,
+    manual_seed,
+    maximum,
+    minimum,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    stack,
+    where,
+    zeros,
+    zeros_like,
+)
 
 __all__ = [
     "AnomalyError",
+    "GradcheckError",
+    "Tensor",
     "Value",
+    "arange",
     "backprop_steps",
+    "cat",
+    "concatenate",
     "data",
     "detect_anomaly",
     "draw",
     "enable_grad",
     "explain",
+    "from_numpy",
+    "full",
     "grad",
+    "gradcheck",
     "is_grad_enabled",
     "load",
+    "manual_seed",
+    "maximum",
+    "minimum",
     "nn",
     "no_grad",
+    "ones",
+    "ones_like",
     "optim",
+    "rand",
+    "randn",
     "save",
     "set_grad_enabled",
+    "stack",
     "train",
+    "where",
+    "zeros",
+    "zeros_like",
 ]
 __version__ = "0.1.0"

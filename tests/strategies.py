@@ -126,3 +126,371 @@ def random_value_graph(draw: Any, max_leaves: int = 3, max_ops: int = 8) -> tupl
         operands = [draw(st.sampled_from(nodes)) for _ in range(arity)]
         nodes.append(fn(*operands))
     return nodes[-1], leaves
+
+
+# ------------------------------------------------------------------ arrays and shapes
+# Shapes for the Tensor tests: 0-d, size-1 axes and small sides (central differences
+# cost two forward passes per element, so arrays stay small).
+def shapes(min_dims: int = 0, max_dims: int = 3, max_side: int = 4) -> st.SearchStrategy[Any]:
+    """Array shapes, including () and axes of size 1."""
+    from hypothesis.extra import numpy as hnp
+
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1,
+                            max_side=max_side)
+
+
+def broadcast_shapes(num_shapes: int = 2, min_dims: int = 0,
+                     max_dims: int = 3) -> st.SearchStrategy[tuple[Any, ...]]:
+    """Shapes that broadcast together (leading axes missing, size-1 axes stretched)."""
+    from hypothesis.extra import numpy as hnp
+
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=4
+    ).map(lambda bs: bs.input_shapes)
+
+
+def arrays(shape: Any, lo: float = -3.0, hi: float = 3.0, unique: bool = False,
+           avoid: tuple[float, ...] = (), gap: float = 1e-2) -> st.SearchStrategy[Any]:
+    """float64 arrays of ``shape`` with elements in [lo, hi], at least ``gap`` away from the
+    points in ``avoid`` (kinks and poles, where central differences are not derivatives)."""
+    import numpy as np
+    from hypothesis.extra import numpy as hnp
+
+    elements = away_from(list(avoid), lo, hi, gap) if avoid else reals(lo, hi)
+    drawn = hnp.arrays(np.float64, shape, elements=elements, unique=unique)
+    if unique:  # distinct by more than a central-difference step: no near-ties
+        drawn = drawn.filter(lambda a: a.size < 2 or bool(np.diff(np.sort(a, axis=None)).min()
+                                                          > gap))
+    return drawn
+
+
+def numerical_gradient(f: Callable[..., float], arrays_: list[Any], i: int) -> Any:
+    """d f / d arrays_[i], element by element, by central differences in float64."""
+    import numpy as np
+
+    x = arrays_[i]
+    grad = np.zeros_like(x, dtype=np.float64)
+    for j in np.ndindex(x.shape):
+        h = 1e-6 * max(1.0, abs(float(x[j])))
+        args_hi = [a.copy() for a in arrays_]
+        args_lo = [a.copy() for a in arrays_]
+        args_hi[i][j] += h
+        args_lo[i][j] -= h
+        grad[j] = (f(*args_hi) - f(*args_lo)) / (args_hi[i][j] - args_lo[i][j])
+    return grad
+
+
+# ------------------------------------------------------------------ the Tensor ops
+@dataclass(frozen=True)
+class TensorOp:
+    """One Tensor op as a test exercises it, on autograd_mini and on PyTorch alike.
+
+    ``fn(ns, p, *tensors)`` computes it; ``ns`` is ``autograd_mini`` or an adapter
+    with the same names for torch (see test_tensor_torch), ``p`` the drawn
+    parameters (axes, indices, targets). ``inputs`` draws ``(arrays, p)``, keeping
+    values away from kinks and ties, where central differences are not derivatives.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    inputs: st.SearchStrategy[tuple[list[Any], dict[str, Any]]]
+
+
+def _unary(lo: float = -3.0, hi: float = 3.0, avoid: tuple[float, ...] = (),
+           min_dims: int = 0, max_dims: int = 3, unique: bool = False,
+           gap: float = 1e-2) -> st.SearchStrategy[tuple[list[Any], dict[str, Any]]]:
+    return shapes(min_dims=min_dims, max_dims=max_dims).flatmap(
+        lambda s: arrays(s, lo, hi, unique=unique, avoid=avoid, gap=gap)
+    ).map(lambda a: ([a], {}))
+
+
+def _binary(lo: float = -3.0, hi: float = 3.0, lo_b: float | None = None,
+            hi_b: float | None = None, avoid_b: tuple[float, ...] = (),
+            no_ties: bool = False) -> st.SearchStrategy[tuple[list[Any], dict[str, Any]]]:
+    import numpy as np
+
+    lo_b = lo if lo_b is None else lo_b
+    hi_b = hi if hi_b is None else hi_b
+    pairs = broadcast_shapes(2).flatmap(lambda ss: st.tuples(
+        arrays(ss[0], lo, hi), arrays(ss[1], lo_b, hi_b, avoid=avoid_b)))
+    if no_ties:  # maximum/minimum: the gradient jumps where a == b
+        pairs = pairs.filter(lambda ab: bool(np.all(np.abs(ab[0] - ab[1]) > 1e-2)))
+    return pairs.map(lambda ab: (list(ab), {}))
+
+
+@st.composite
+def _reduction(draw: Any, unique: bool = False, min_dims: int = 0,
+               single_dim: bool = False) -> tuple[list[Any], dict[str, Any]]:
+    shape = draw(shapes(min_dims=min_dims))
+    a = draw(arrays(shape, unique=unique))
+    n = len(shape)
+    if single_dim:
+        dim = draw(st.integers(-n, n - 1)) if n else 0
+    else:
+        dim = draw(st.one_of(
+            st.none(),
+            st.integers(-n, n - 1) if n else st.just(0),
+            st.lists(st.integers(0, n - 1), unique=True, max_size=n).map(tuple)
+            if n else st.just(None)))
+    return [a], {"dim": dim, "keepdim": draw(st.booleans())}
+
+
+def _dim_kwargs(p: dict[str, Any]) -> dict[str, Any]:
+    return {"dim": p["dim"]}
+
+
+@st.composite
+def _matmul_operands(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
+    batch = draw(st.sampled_from([(), (2,), (3, 1)]))
+    other_batch = draw(st.sampled_from([(), (1,), (2,)])) if batch else ()
+    a_shape, b_shape = draw(st.sampled_from([
+        ((k,), (k,)), ((n, k), (k,)), ((k,), (k, m)), ((n, k), (k, m)),
+        ((*batch, n, k), (k, m)), ((k,), (*batch, k, m)), ((*batch, n, k), (k,)),
+        ((*batch, n, k), (*other_batch, k, m)),
+    ]))
+    return [draw(arrays(a_shape)), draw(arrays(b_shape))], {}
+
+
+@st.composite
+def _index(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    import numpy as np
+
+    shape = draw(shapes(min_dims=1))
+    a = draw(arrays(shape))
+    kind = draw(st.sampled_from(["int", "slice", "ellipsis", "mask", "repeated", "mixed"]))
+    n0 = shape[0]
+    if kind == "int":
+        index: Any = draw(st.integers(-n0, n0 - 1))
+    elif kind == "slice":
+        index = slice(draw(st.integers(0, n0)), None, draw(st.sampled_from([1, 2])))
+    elif kind == "ellipsis":
+        index = (Ellipsis, draw(st.integers(0, shape[-1] - 1)))
+    elif kind == "mask":
+        index = draw(arrays_of_bool(shape))
+    elif kind == "repeated":  # repeated integer indices: their gradients add up
+        index = np.array(draw(st.lists(st.integers(0, n0 - 1), min_size=1, max_size=6)))
+    else:  # a slice and an integer array together
+        rows = np.array(draw(st.lists(st.integers(0, n0 - 1), min_size=1, max_size=4)))
+        index = (rows, Ellipsis) if len(shape) == 1 else (rows, slice(1, None, 2))
+    return [a], {"index": index}
+
+
+def arrays_of_bool(shape: Any) -> st.SearchStrategy[Any]:
+    """Boolean masks of ``shape``."""
+    import numpy as np
+    from hypothesis.extra import numpy as hnp
+
+    return hnp.arrays(np.bool_, shape)
+
+
+@st.composite
+def _joined(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    shape = draw(shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    count = draw(st.integers(1, 3))
+    parts = []
+    for _ in range(count):
+        s = list(shape)
+        s[dim] = draw(st.integers(1, 3))
+        parts.append(draw(arrays(tuple(s))))
+    return parts, {"dim": dim}
+
+
+@st.composite
+def _stacked(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    shape = draw(shapes())
+    count = draw(st.integers(1, 3))
+    dim = draw(st.integers(-len(shape) - 1, len(shape)))
+    return [draw(arrays(shape)) for _ in range(count)], {"dim": dim}
+
+
+@st.composite
+def _with_array(draw: Any, lo: float = -3.0, hi: float = 3.0,
+                avoid: tuple[float, ...] = ()) -> tuple[list[Any], dict[str, Any]]:
+    """A tensor input and a NumPy array constant ``p["c"]`` that broadcast together."""
+    s_x, s_c = draw(broadcast_shapes(2))
+    return [draw(arrays(s_x))], {"c": draw(arrays(s_c, lo, hi, avoid=avoid))}
+
+
+@st.composite
+def _where(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    s_cond, s_x, s_y = draw(broadcast_shapes(3))
+    return [draw(arrays(s_x)), draw(arrays(s_y))], {"cond": draw(arrays_of_bool(s_cond))}
+
+
+@st.composite
+def _reshaped(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    shape = draw(shapes())
+    size = 1
+    for n in shape:
+        size *= n
+    factors = [d for d in range(1, size + 1) if size % d == 0]
+    first = draw(st.sampled_from(factors))
+    return [draw(arrays(shape))], {"shape": (first, -1)}
+
+
+@st.composite
+def _permuted(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    shape = draw(shapes())
+    return [draw(arrays(shape))], {"axes": tuple(draw(st.permutations(range(len(shape)))))}
+
+
+@st.composite
+def _expanded(draw: Any) -> tuple[list[Any], dict[str, Any]]:
+    target = draw(shapes(min_dims=1))
+    lead = draw(st.integers(0, len(target)))
+    own = tuple(1 if draw(st.booleans()) else n for n in target[lead:])
+    return [draw(arrays(own))], {"shape": target}
+
+
+@st.composite
+def _classes(draw: Any, probs: bool = False) -> tuple[list[Any], dict[str, Any]]:
+    import numpy as np
+
+    n, c = draw(st.integers(1, 5)), draw(st.integers(2, 5))
+    logits = draw(arrays((n, c), -5, 5))
+    if probs:
+        raw = draw(arrays((n, c), 0.1, 1.0))
+        return [logits], {"target": raw / raw.sum(axis=1, keepdims=True)}
+    target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+    return [logits], {"target": target, "reduction": draw(st.sampled_from(["mean", "sum",
+                                                                           "none"]))}
+
+
+@st.composite
+def _pairs_same_shape(draw: Any, lo: float, hi: float, t_lo: float, t_hi: float,
+                      signs: bool = False, gap_to: Any = None) -> tuple[list[Any], dict[str, Any]]:
+    import numpy as np
+
+    shape = draw(shapes())
+    x = draw(arrays(shape, lo, hi))
+    if signs:
+        t = np.where(draw(arrays_of_bool(shape)), 1.0, -1.0)
+    else:
+        t = draw(arrays(shape, t_lo, t_hi))
+    if gap_to is not None:  # keep away from the loss's kinks
+        from hypothesis import assume
+
+        assume(bool(np.all(gap_to(x, t) > 1e-2)))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    if signs:  # labels are not numbers to differentiate by: a constant
+        return [x], {"reduction": reduction, "target": t}
+    return [x, t], {"reduction": reduction}
+
+
+TENSOR_OPS: list[TensorOp] = [
+    # elementwise, one tensor
+    TensorOp("neg", lambda ns, p, x: -x, _unary()),
+    TensorOp("exp", lambda ns, p, x: x.exp(), _unary()),
+    TensorOp("log", lambda ns, p, x: x.log(), _unary(0.1, 10)),
+    TensorOp("log1p", lambda ns, p, x: x.log1p(), _unary(-0.5, 10)),
+    TensorOp("sqrt", lambda ns, p, x: x.sqrt(), _unary(0.1, 10)),
+    TensorOp("abs", lambda ns, p, x: x.abs(), _unary(avoid=(0.0,))),
+    TensorOp("tanh", lambda ns, p, x: x.tanh(), _unary()),
+    TensorOp("sigmoid", lambda ns, p, x: x.sigmoid(), _unary(-10, 10)),
+    TensorOp("relu", lambda ns, p, x: x.relu(), _unary(avoid=(0.0,))),
+    TensorOp("clamp", lambda ns, p, x: x.clamp(-0.5, 1.0), _unary(avoid=(-0.5, 1.0))),
+    TensorOp("clamp_min", lambda ns, p, x: x.clamp(min=0.5), _unary(avoid=(0.5,))),
+    TensorOp("pow_2", lambda ns, p, x: x**2, _unary()),
+    TensorOp("pow_3", lambda ns, p, x: x**3, _unary()),
+    TensorOp("pow_half", lambda ns, p, x: x**0.5, _unary(0.1, 10)),
+    TensorOp("pow_neg", lambda ns, p, x: x**-1.5, _unary(0.1, 10)),
+    TensorOp("rpow", lambda ns, p, x: 2.0**x, _unary()),
+    TensorOp("add_const", lambda ns, p, x: x + 3.5, _unary()),
+    TensorOp("radd_const", lambda ns, p, x: 3.5 + x, _unary()),
+    TensorOp("sub_const", lambda ns, p, x: x - 3.5, _unary()),
+    TensorOp("rsub_const", lambda ns, p, x: 3.5 - x, _unary()),
+    TensorOp("mul_const", lambda ns, p, x: x * -2.5, _unary()),
+    TensorOp("rmul_const", lambda ns, p, x: -2.5 * x, _unary()),
+    TensorOp("div_const", lambda ns, p, x: x / 3.0, _unary()),
+    TensorOp("rdiv_const", lambda ns, p, x: 3.0 / x, _unary(-10, 10, avoid=(0.0,), gap=0.3)),
+    # elementwise, two tensors broadcast together
+    TensorOp("add", lambda ns, p, a, b: a + b, _binary()),
+    TensorOp("sub", lambda ns, p, a, b: a - b, _binary()),
+    TensorOp("mul", lambda ns, p, a, b: a * b, _binary()),
+    TensorOp("div", lambda ns, p, a, b: a / b, _binary(avoid_b=(0.0,), lo_b=-3, hi_b=3)),
+    TensorOp("pow", lambda ns, p, a, b: a**b, _binary(0.2, 3.0, -2.0, 2.0)),
+    TensorOp("maximum", lambda ns, p, a, b: ns.maximum(a, b), _binary(no_ties=True)),
+    TensorOp("minimum", lambda ns, p, a, b: ns.minimum(a, b), _binary(no_ties=True)),
+    TensorOp("where", lambda ns, p, a, b: ns.where(p["cond"], a, b), _where()),
+    TensorOp("matmul", lambda ns, p, a, b: a @ b, _matmul_operands()),
+    # a NumPy array on either side (on the left, NumPy defers to the reflected operator)
+    TensorOp("add_array", lambda ns, p, x: x + ns.array(p["c"]), _with_array()),
+    TensorOp("rsub_array", lambda ns, p, x: ns.array(p["c"]) - x, _with_array()),
+    TensorOp("rmul_array", lambda ns, p, x: ns.array(p["c"]) * x, _with_array()),
+    TensorOp("rdiv_array", lambda ns, p, x: ns.array(p["c"]) / x.exp(), _with_array()),
+    TensorOp("rpow_array", lambda ns, p, x: ns.array(p["c"]) ** x, _with_array(0.2, 3.0)),
+    TensorOp("rmatmul_array", lambda ns, p, x: ns.array(p["c"]) @ x,
+             _matmul_operands().map(lambda ap: (ap[0][1:], {"c": ap[0][0]}))),
+    # reductions
+    TensorOp("sum", lambda ns, p, x: x.sum(**_dim_kwargs(p), keepdim=p["keepdim"]),
+             _reduction()),
+    TensorOp("mean", lambda ns, p, x: x.mean(**_dim_kwargs(p), keepdim=p["keepdim"]),
+             _reduction()),
+    TensorOp("var", lambda ns, p, x: x.var(**_dim_kwargs(p), keepdim=p["keepdim"],
+                                           correction=0), _reduction()),
+    TensorOp("var_unbiased", lambda ns, p, x: x.var(**_dim_kwargs(p), keepdim=p["keepdim"]),
+             _reduction(min_dims=1).filter(lambda ap: ap[0][0].size > 1 and (
+                 ap[1]["dim"] is None or all(ap[0][0].shape[d] > 1 for d in (
+                     ap[1]["dim"] if isinstance(ap[1]["dim"], tuple) else (ap[1]["dim"],))))
+             and ap[1]["dim"] != ())),
+    TensorOp("amax", lambda ns, p, x: x.amax(**_dim_kwargs(p), keepdim=p["keepdim"]),
+             _reduction(unique=True).filter(lambda ap: ap[1]["dim"] != ())),
+    TensorOp("amin", lambda ns, p, x: x.amin(**_dim_kwargs(p), keepdim=p["keepdim"]),
+             _reduction(unique=True).filter(lambda ap: ap[1]["dim"] != ())),
+    TensorOp("max_all", lambda ns, p, x: x.max(), _unary(unique=True)),
+    TensorOp("min_all", lambda ns, p, x: x.min(), _unary(unique=True)),
+    TensorOp("max_dim", lambda ns, p, x: x.max(p["dim"], keepdim=p["keepdim"]).values,
+             _reduction(unique=True, min_dims=1, single_dim=True)),
+    TensorOp("min_dim", lambda ns, p, x: x.min(p["dim"], keepdim=p["keepdim"]).values,
+             _reduction(unique=True, min_dims=1, single_dim=True)),
+    TensorOp("softmax", lambda ns, p, x: x.softmax(p["dim"]),
+             _reduction(min_dims=1, single_dim=True)),
+    TensorOp("log_softmax", lambda ns, p, x: x.log_softmax(p["dim"]),
+             _reduction(min_dims=1, single_dim=True)),
+    # shapes and indexing
+    TensorOp("reshape", lambda ns, p, x: x.reshape(p["shape"]), _reshaped()),
+    TensorOp("view", lambda ns, p, x: x.view(p["shape"]), _reshaped()),
+    TensorOp("flatten", lambda ns, p, x: x.flatten(), _unary(min_dims=1)),
+    TensorOp("transpose", lambda ns, p, x: x.transpose(0, -1), _unary(min_dims=1)),
+    TensorOp("permute", lambda ns, p, x: x.permute(p["axes"]), _permuted()),
+    TensorOp("T", lambda ns, p, x: x.T, _unary(min_dims=2, max_dims=2)),
+    TensorOp("expand", lambda ns, p, x: x.expand(*p["shape"]), _expanded()),
+    TensorOp("squeeze", lambda ns, p, x: x.squeeze(), _unary()),
+    TensorOp("unsqueeze", lambda ns, p, x: x.unsqueeze(-1), _unary()),
+    TensorOp("getitem", lambda ns, p, x: ns.index(x, p["index"]), _index()),
+    TensorOp("cat", lambda ns, p, *xs: ns.cat(list(xs), dim=p["dim"]), _joined()),
+    TensorOp("stack", lambda ns, p, *xs: ns.stack(list(xs), dim=p["dim"]), _stacked()),
+    # losses
+    TensorOp("mse_loss", lambda ns, p, x, t: ns.F.mse_loss(x, t, reduction=p["reduction"]),
+             _pairs_same_shape(-3, 3, -3, 3)),
+    TensorOp("cross_entropy", lambda ns, p, x: ns.F.cross_entropy(
+        x, ns.labels(p["target"]), reduction=p["reduction"]), _classes()),
+    TensorOp("cross_entropy_probs", lambda ns, p, x: ns.F.cross_entropy(
+        x, ns.constant(p["target"])), _classes(probs=True)),
+    TensorOp("nll_loss", lambda ns, p, x: ns.F.nll_loss(
+        x.log_softmax(1), ns.labels(p["target"]), reduction=p["reduction"]), _classes()),
+    TensorOp("multi_margin_loss", lambda ns, p, x: ns.F.multi_margin_loss(
+        x, ns.labels(p["target"]), reduction=p["reduction"]),
+        _classes().filter(lambda ap: _margins_away_from_kinks(ap[0][0], ap[1]["target"]))),
+    TensorOp("binary_cross_entropy", lambda ns, p, x, t: ns.F.binary_cross_entropy(
+        x, t, reduction=p["reduction"]), _pairs_same_shape(0.02, 0.98, 0.0, 1.0)),
+    TensorOp("binary_cross_entropy_with_logits",
+             lambda ns, p, x, t: ns.F.binary_cross_entropy_with_logits(
+                 x, t, reduction=p["reduction"]), _pairs_same_shape(-5, 5, 0.0, 1.0)),
+    TensorOp("hinge_loss", lambda ns, p, x: ns.F.hinge_loss(x, ns.constant(p["target"]),
+                                                           reduction=p["reduction"]),
+             _pairs_same_shape(-3, 3, 0, 0, signs=True, gap_to=lambda x, t: abs(1 - x * t))),
+    TensorOp("epsilon_insensitive_loss", lambda ns, p, x, t: ns.F.epsilon_insensitive_loss(
+        x, t, reduction=p["reduction"]), _pairs_same_shape(
+            -3, 3, -3, 3, gap_to=lambda x, t: abs(abs(x - t) - 0.1) * abs(x - t))),
+]
+TENSOR_OPS_BY_NAME = {op.name: op for op in TENSOR_OPS}
+
+
+def _margins_away_from_kinks(x: Any, target: Any) -> bool:
+    import numpy as np
+
+    picked = x[np.arange(len(target)), target][:, None]
+    return bool(np.all(np.abs(1.0 - picked + x) > 1e-2))

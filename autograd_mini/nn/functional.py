@@ -1,0 +1,409 @@
+"""Activations and losses with PyTorch's names and semantics (``torch.nn.functional``).
+
+Every loss takes ``reduction='mean' | 'sum' | 'none'`` as in PyTorch: the mean or
+sum of the per-element losses, or the per-element losses themselves.
+
+The losses are numerically stable: ``cross_entropy`` is ``nll_loss`` of
+``log_softmax`` (as in PyTorch), and log-softmax subtracts the row's maximum
+before exponentiating, so logits of ±1000 give finite losses and gradients.
+``binary_cross_entropy_with_logits`` never forms ``sigmoid(x)`` before the log.
+
+Two hinge losses, as machine-learning courses teach them (PyTorch has neither
+under these names):
+
+* :func:`hinge_loss` for classification with labels y = ±1 and a real-valued
+  score s (a support vector machine's loss): ``max(0, margin - y·s)``. It is zero
+  once an example is on the right side with room to spare (y·s >= margin), and
+  grows linearly the more wrong the score is.
+* :func:`epsilon_insensitive_loss` for regression (support vector regression):
+  ``max(0, |y - s| - epsilon)``: errors smaller than epsilon cost nothing, larger
+  ones cost their excess linearly.
+
+For several classes, :func:`multi_margin_loss` is PyTorch's multi-class hinge.
+
+The activations (``relu``, ``sigmoid``, ``tanh``) call the method of the same
+name, so they work on Values as well as Tensors.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..tensor import (
+    BCE,
+    BCE_LOGITS,
+    CROSS_ENTROPY,
+    NLL_LOSS,
+    Picks,
+    Tensor,
+    _binary_node,
+    _describe,
+    _log_softmax,
+    _make,
+    _nary_node,
+    _promote,
+)
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "epsilon_insensitive_loss",
+    "hinge_loss",
+    "log_softmax",
+    "mse_loss",
+    "multi_margin_loss",
+    "nll_loss",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# ------------------------------------------------------------------ activations
+def relu(input: Any) -> Any:
+    """max(x, 0) elementwise."""
+    return input.relu()
+
+
+def sigmoid(input: Any) -> Any:
+    """1 / (1 + e^-x) elementwise."""
+    return input.sigmoid()
+
+
+def tanh(input: Any) -> Any:
+    """Hyperbolic tangent elementwise."""
+    return input.tanh()
+
+
+def _softmax_dim(name: str, input: Tensor, dim: int | None) -> int:
+    _check_tensor(name, "input", input)
+    if dim is not None:
+        return dim
+    # PyTorch's legacy choice when dim is left out, with PyTorch's warning
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if input.ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``: positive numbers that sum to 1."""
+    return input.softmax(_softmax_dim("softmax", input, dim))
+
+
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``dim``, by max-subtraction (finite for logits of ±1000)."""
+    return input.log_softmax(_softmax_dim("log_softmax", input, dim))
+
+
+# ------------------------------------------------------------------ argument checks
+def _check_tensor(op: str, what: str, x: Any) -> None:
+    if not isinstance(x, Tensor):
+        hint = " (a Value: use Tensor(v.data))" if type(x).__name__ == "Value" else ""
+        raise TypeError(f"{op}: {what} must be a Tensor, got {_describe(x)}{hint}")
+
+
+def _check_reduction(op: str, reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _target(op: str, input: Tensor, target: Any) -> Tensor:
+    """``target`` as a Tensor of ``input``'s shape (and dtype, when it holds plain data)."""
+    if not isinstance(target, Tensor):
+        if type(target).__name__ == "Value":
+            raise TypeError(f"{op}: target is a Value; use Tensor(v.data)")
+        target = Tensor(target, dtype=input.dtype)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"{op}: target shape {target.shape} differs from input shape {input.shape}. "
+            "Broadcasting them would compare every prediction with every target (PyTorch "
+            "warns or refuses); reshape one, e.g. target.reshape(input.shape)")
+    return target
+
+
+def _weight(op: str, weight: Any, like: Tensor) -> Any:
+    """An optional weight as a Tensor (None stays None)."""
+    if weight is None or isinstance(weight, Tensor):
+        return weight
+    return Tensor(weight, dtype=like.dtype)
+
+
+def _class_indices(op: str, target: Any, input: Tensor,
+                   ignore_index: int) -> tuple[np.ndarray[Any, Any], bool]:
+    """Class labels as an int64 array of input's shape without the class axis, checked,
+    and whether every label is a class number (so none can equal a negative ignore_index)."""
+    t = target.data if target.__class__ is Tensor else target
+    if t.__class__ is not np.ndarray or t.dtype is not _INT64 or not t.flags.c_contiguous:
+        t = _as_labels(op, t)
+    else:  # a copy: editing the caller's labels later must not change the backward pass
+        t = t.copy()
+    shape = input.data.shape
+    expected = (shape[0], *shape[2:]) if len(shape) > 1 else ()
+    if t.shape != expected:
+        what = "one class index" if not expected else "one class index per row"
+        raise ValueError(f"{op}: input has shape {shape}, so target should have shape "
+                         f"{expected} ({what}), got {t.shape}")
+    n_classes = shape[0] if len(shape) == 1 else shape[1]
+    # one comparison for both ends: negative labels wrap around to huge unsigned numbers
+    in_range = not t.size or np.maximum.reduce(t.view(_UINT64), axis=None) < n_classes
+    if not in_range:
+        bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+        if bad.any():
+            pos = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"{op}: target {int(t[pos])} at position {pos} is out of range "
+                             f"for {n_classes} classes (expected 0 to {n_classes - 1}, or "
+                             f"ignore_index={ignore_index})")
+    return t, in_range
+
+
+_INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
+
+
+def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
+    """Labels given as a list, another integer type or whole-number floats, as int64."""
+    t = np.asarray(t)
+    if t.dtype.kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
+        if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
+            raise TypeError(f"{op}: class indices must be whole numbers, got {_describe(t)}; "
+                            "for class probabilities give a target of the input's shape")
+    elif t.dtype.kind not in "iub":
+        raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
+    # contiguous, because the range check views the labels as unsigned numbers
+    return np.ascontiguousarray(t, dtype=np.int64).reshape(t.shape)
+
+
+_aranges: dict[int, np.ndarray[Any, Any]] = {}
+
+
+def _rows(n: int) -> np.ndarray[Any, Any]:
+    """0, 1, ..., n-1, made once per batch size (read-only: shared by every call)."""
+    rows = _aranges.get(n)
+    if rows is None:
+        rows = np.arange(n)
+        rows.flags.writeable = False
+        if len(_aranges) < 64:
+            _aranges[n] = rows
+    return rows
+
+
+def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, ...]:
+    """The fancy index that picks input[i, t_i] (the class axis is axis 1, or 0 if 1-D)."""
+    if len(shape) == 1:
+        return (t,)
+    if len(shape) == 2:
+        return (_rows(shape[0]), t)
+    grids = [np.arange(n).reshape([-1 if j == k else 1 for j in range(t.ndim)])
+             for k, n in enumerate(t.shape)]
+    return (grids[0], t, *grids[1:])
+
+
+# ------------------------------------------------------------------ losses
+def _picks(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
+           reduction: str, dim: int, log_p: Any = None) -> Picks:
+    """Which log-probability each target picks, with weights and ignored targets."""
+    t, in_range = _class_indices(op, target, input, ignore_index)
+    n_classes = input.shape[dim]
+    valid = None
+    if not in_range or 0 <= ignore_index < n_classes:  # some targets may be ignored
+        ignored = t == ignore_index
+        if ignored.any():
+            valid = ~ignored
+            t = np.where(valid, t, 0)
+    w = None
+    if weight is not None:
+        wt = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype)
+        if wt.shape != (n_classes,):
+            raise ValueError(f"{op}: weight must have shape ({n_classes},), one per class, "
+                             f"got {wt.shape}")
+        w = wt[t] if valid is None else np.where(valid, wt[t], 0)
+        total = float(w.sum())
+    elif valid is not None:
+        w = valid.astype(input.dtype)
+        total = float(valid.sum())
+    else:
+        total = float(t.size)
+    return Picks(_pick_index(input.shape, t), w, reduction, total, valid, dim, log_p)
+
+
+def _class_axis(op: str, input: Any, reduction: str) -> int:
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    if input.ndim == 0:
+        raise ValueError(f"{op}: input must have a class axis, got a 0-d tensor")
+    return 0 if input.ndim == 1 else 1
+
+
+def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -input[i, target_i], for log-probabilities ``input``.
+
+    ``input`` has shape (N, C) (or (C,), or (N, C, d1, ...)); ``target`` holds
+    class indices 0..C-1 (an int array; whole-number floats are accepted too).
+    ``weight`` (C,) rescales each class; targets equal to ``ignore_index`` count
+    for nothing. 'mean' divides by the total weight of the counted targets, as
+    PyTorch does.
+    """
+    dim = _class_axis("nll_loss", input, reduction)
+    ctx = _picks("nll_loss", input, target, weight, ignore_index, reduction, dim)
+    return _make(NLL_LOSS.forward(input.data, ctx), NLL_LOSS, input, ctx, input.requires_grad)
+
+
+def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
+                  reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy of logits ``input`` (N, C) against ``target``.
+
+    ``target`` is either class indices (N,): then this is
+    ``nll_loss(log_softmax(input, 1), target)``, as in PyTorch, recorded as one
+    node whose gradient is the textbook (softmax - one_hot) / N; or class
+    probabilities of the input's shape (soft labels), giving
+    ``-(target * log_softmax(input)).sum(1)`` per example.
+    """
+    op = "cross_entropy"
+    dim = _class_axis(op, input, reduction)
+    t = target.data if isinstance(target, Tensor) else target
+    if getattr(t, "shape", None) == input.shape and np.asarray(t).dtype.kind == "f":
+        probs = target if isinstance(target, Tensor) else Tensor(t, dtype=input.dtype)
+        prod = input.log_softmax(dim) * probs
+        if weight is not None:
+            w = np.asarray(_weight(op, weight, input).data)
+            prod = prod * w.reshape((-1,) + (1,) * (input.ndim - 1 - dim))
+        return _reduce(-prod.sum(dim), reduction)
+    ctx = _picks(op, input, target, weight, ignore_index, reduction, dim,
+                 _log_softmax(input.data, dim))
+    return _make(CROSS_ENTROPY.forward(input.data, ctx), CROSS_ENTROPY, input, ctx,
+                 input.requires_grad)
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error: (input - target)² averaged (or summed) over all elements."""
+    op = "mse_loss"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    return _reduce((input - _target(op, input, target)) ** 2, reduction)
+
+
+def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """-(t·log(p) + (1 - t)·log(1 - p)) for probabilities ``input`` in [0, 1].
+
+    The logarithms are clamped at -100, as in PyTorch, so p = 0 or 1 gives a finite
+    loss. Prefer :func:`binary_cross_entropy_with_logits` on raw scores: it is exact
+    where sigmoid would round to 0 or 1.
+    """
+    op = "binary_cross_entropy"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    t = _target(op, input, target)
+    x = input.data
+    if not np.all((x >= 0) & (x <= 1)):
+        bad = tuple(int(i) for i in np.argwhere(~((x >= 0) & (x <= 1)))[0])
+        raise ValueError(f"{op}: all elements of input should be between 0 and 1 (they are "
+                         f"probabilities), got {float(x[bad])!r} at {bad}; for raw scores "
+                         "use binary_cross_entropy_with_logits")
+    loss = _binary_node(BCE, input, t)
+    w = _weight(op, weight, input)
+    return _reduce(loss if w is None else loss * w, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Any = None) -> Tensor:
+    """Binary cross-entropy of sigmoid(input) against ``target``, computed stably:
+    (1 - t)·x - log(sigmoid(x)), with log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)).
+
+    ``pos_weight`` multiplies the loss of positive targets (per class, broadcast
+    along the last axis), as in PyTorch.
+    """
+    op = "binary_cross_entropy_with_logits"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    t = _target(op, input, target)
+    pw = None
+    if pos_weight is not None:
+        pw = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight,
+                        dtype=input.dtype)
+        try:
+            np.broadcast_shapes(pw.shape, input.shape)
+        except ValueError:
+            raise ValueError(f"{op}: pos_weight of shape {pw.shape} does not broadcast with "
+                             f"input of shape {input.shape}") from None
+    loss = _nary_node(BCE_LOGITS, _promote([input, t]), pw)
+    w = _weight(op, weight, input)
+    return _reduce(loss if w is None else loss * w, reduction)
+
+
+def hinge_loss(input: Tensor, target: Any, margin: float = 1.0,
+               reduction: str = "mean") -> Tensor:
+    """The classification hinge loss max(0, margin - y·s) for labels y = ±1.
+
+    ``input`` holds real-valued scores s (positive means class +1), ``target`` the
+    labels, -1 or +1. Examples scored correctly by at least ``margin`` cost
+    nothing; the gradient is -y where y·s < margin and 0 elsewhere.
+    """
+    op = "hinge_loss"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    t = _target(op, input, target)
+    if not np.all(np.abs(t.data) == 1):
+        raise ValueError(f"{op}: targets must be -1 or +1, got values "
+                         f"{np.unique(t.data)[:6].tolist()}; map 0/1 labels with 2*y - 1")
+    return _reduce((margin - t * input).relu(), reduction)
+
+
+def epsilon_insensitive_loss(input: Tensor, target: Any, epsilon: float = 0.1,
+                             reduction: str = "mean") -> Tensor:
+    """The regression hinge loss max(0, |target - input| - epsilon) (support vector
+    regression): errors inside the epsilon tube cost nothing, larger ones their excess."""
+    op = "epsilon_insensitive_loss"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    if epsilon < 0:
+        raise ValueError(f"{op}: epsilon must be >= 0, got {epsilon!r}")
+    t = _target(op, input, target)
+    return _reduce(((input - t).abs() - epsilon).relu(), reduction)
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0,
+                      weight: Any = None, reduction: str = "mean") -> Tensor:
+    """The multi-class hinge loss, as PyTorch's: for each example,
+    sum over classes j != y of max(0, margin - x[y] + x[j])^p, divided by C."""
+    op = "multi_margin_loss"
+    _check_tensor(op, "input", input)
+    _check_reduction(op, reduction)
+    if p not in (1, 2):
+        raise ValueError(f"{op}: only p = 1 or p = 2 are supported, got {p!r}")
+    if input.ndim not in (1, 2):
+        raise ValueError(f"{op}: input must have shape (N, C) or (C,), got {input.shape}")
+    t, in_range = _class_indices(op, target, input, ignore_index=-100)
+    if not in_range:
+        raise ValueError(f"{op}: class indices must be 0 to {input.shape[-1] - 1}")
+    index = _pick_index(input.shape, t)
+    picked = input[index]
+    if input.ndim == 2:
+        picked = picked.reshape(-1, 1)
+    z = (margin - picked + input).relu()
+    if p == 2:
+        z = z * z
+    others = np.ones(input.shape, dtype=bool)
+    others[index] = False  # the target class is not compared with itself
+    n_classes = input.shape[-1]
+    loss = (z * others).sum(-1) / n_classes
+    if weight is not None:
+        wt = np.asarray(_weight(op, weight, input).data)
+        loss = loss * wt[t]
+    return _reduce(loss, reduction)
