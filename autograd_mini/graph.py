@@ -26,6 +26,7 @@ serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -327,6 +328,7 @@ def PASS(g: Any, a: Any, b: Any, out: Any) -> Any:
 # must not interleave. The GIL lets only one thread run Python at a time anyway, so
 # waiting here costs nothing real. No user code runs inside a pass, so it cannot re-enter.
 _backward_lock = threading.Lock()
+_UNCHANGED = contextlib.nullcontext()
 
 
 def backward_pass(
@@ -371,7 +373,9 @@ def backward_pass(
         try:
             for root, seed in zip(roots, seeds):
                 root._g = seed if root._g is None else root._g + seed
-            with set_grad_enabled(create_graph):
+            # A plain pass computes on raw numbers and cannot record anything, so only a
+            # create_graph pass switches recording on (even inside no_grad, as PyTorch).
+            with set_grad_enabled(True) if create_graph else _UNCHANGED:
                 for node in reversed(order):
                     g = node._g
                     if g is None:  # no path from a root through a differentiable op

@@ -308,6 +308,10 @@ def _gradient(p: Any, where: str) -> Any:
     grad = p.grad
     if grad.__class__ is float and p.data.__class__ is float:  # a Value: nothing to check
         return grad
+    data = p.data
+    if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor: the usual case
+            and grad.shape == data.shape and grad.dtype.kind == "f"):
+        return grad
     if not isinstance(grad, (float, int, np.ndarray, np.generic)) and hasattr(grad, "data"):
         grad = grad.data
     if isinstance(grad, bool) or not isinstance(grad, (float, int, np.ndarray, np.generic)):
