@@ -226,6 +226,13 @@ def _constant_text(c: Any, digits: int | None) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
+def _readable(c: Any) -> bool:
+    """A context worth printing: numbers, small arrays, or tuples of axes and flags."""
+    if isinstance(c, (int, float, str, np.ndarray)) or c is None:
+        return True
+    return type(c) in (tuple, list) and all(_readable(x) for x in c)
+
+
 def op_text(node: Any, digits: int | None = None) -> str:
     """The operation as shown in its oval: the symbol, with its constant if it has one."""
     op = node._op
@@ -237,7 +244,40 @@ def op_text(node: Any, digits: int | None = None) -> str:
         return f"{_constant_text(c, digits)} {symbol}"
     if op.arity == UNARY and op.name in _WITH_CONSTANT:  # x * c, x + c ...
         return f"{symbol} {_constant_text(c, digits)}"
-    return f"{symbol} ({_constant_text(c, digits)})"  # context such as an axis
+    return _context_text(op.name, symbol, c, digits)
+
+
+def _context_text(name: str, symbol: str, c: Any, digits: int | None) -> str:
+    """An op with its context as a learner writes it: ``sum dim=1 keepdim``, ``[0, 1:3]``."""
+    if name in _REDUCTIONS and isinstance(c, tuple) and len(c) == 2:
+        dims, keepdim = c
+        if dims is None:
+            return symbol + (" keepdim" if keepdim else "")
+        dims = dims if isinstance(dims, tuple) else (dims,)
+        dim = str(dims[0]) if len(dims) == 1 else str(tuple(dims))
+        return f"{symbol} dim={dim}" + (" keepdim" if keepdim else "")
+    if name == "getitem" and isinstance(c, tuple) and c:
+        index = c[0] if isinstance(c[0], tuple) else (c[0],)
+        return "[" + ", ".join(_index_text(i) for i in index) + "]"
+    if name in ("softmax", "log_softmax") and isinstance(c, int):
+        return f"{symbol} dim={c}"
+    if not _readable(c):  # e.g. cross_entropy's table of picks: the name says enough
+        return symbol
+    return f"{symbol} {_constant_text(c, digits)}"  # a shape, a pair of bounds ...
+
+
+_REDUCTIONS = {"sum", "mean", "var", "amax", "amin", "max", "min"}
+
+
+def _index_text(i: Any) -> str:
+    if isinstance(i, slice):
+        parts = ["" if v is None else str(v) for v in (i.start, i.stop, i.step)]
+        return ":".join(parts[:2]) + (f":{parts[2]}" if i.step is not None else "")
+    if i is Ellipsis:
+        return "..."
+    if isinstance(i, np.ndarray):
+        return f"{'mask' if i.dtype == bool else 'indices'} {shape_text(i.shape)}"
+    return str(i)
 
 
 def formula(node: Any, names: Mapping[Any, str]) -> str:
@@ -260,7 +300,9 @@ def formula(node: Any, names: Mapping[Any, str]) -> str:
         return f"{ps[0]} {symbol} {_constant_text(c, None)}"
     if op.name == "neg":
         return f"-{ps[0]}"
-    return f"{symbol}({ps[0]})" if c is None else f"{symbol}({ps[0]}, {_constant_text(c, None)})"
+    if c is None or not _readable(c):
+        return f"{symbol}({ps[0]})"
+    return f"{symbol}({ps[0]}, {_constant_text(c, None)})"
 
 
 # --------------------------------------------------------------------------- the graph

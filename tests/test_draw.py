@@ -16,10 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_mini import Value, draw
+import autograd_mini as am
+from autograd_mini import Tensor, Value, draw
 from autograd_mini.demo import build
-from autograd_mini.draw import RenderError, find_renderers, render, summarize
-from autograd_mini.graph import BINARY, UNARY, Rule, topological_order
+from autograd_mini.draw import RenderError, find_renderers, op_text, render, summarize
+from autograd_mini.graph import topological_order
+from autograd_mini.nn import functional as F
 
 # `autograd_mini.draw` is the function (exported by the package); this is its module.
 draw_module = importlib.import_module("autograd_mini.draw")
@@ -180,55 +182,55 @@ def test_bad_options_are_named() -> None:
         draw(v, collapse=1)
 
 
-# ------------------------------------------------------------------ tensors (node protocol)
-class ArrayNode:
-    """A minimal array node following the node protocol (what a Tensor looks like to draw)."""
-
-    requires_grad = True
-    _retains_grad = False
-
-    def __init__(self, data: Any, label: str = "", op: Rule | None = None, a: Any = None,
-                 b: Any = None) -> None:
-        self.data = np.asarray(data, dtype=np.float64)
-        self.grad: Any = None
-        self.label = label
-        self._op, self._a, self._b = op, a, b
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.data.shape  # type: ignore[no-any-return]
-
-    @property
-    def size(self) -> int:
-        return int(self.data.size)
-
-
-MATMUL = Rule("matmul", BINARY, np.matmul, (lambda g, a, b, out: g @ b.T,
-                                            lambda g, a, b, out: a.T @ g), "@")
-SUM = Rule("sum", UNARY, lambda a, axis: a.sum(axis),
-           (lambda g, a, axis, out: np.ones_like(a) * g,), "Σ")
-SCALE = Rule("mul", UNARY, lambda a, c: a * c, (lambda g, a, c, out: g * c,), "*")
-
-
+# ------------------------------------------------------------------ tensors
 def test_tensor_nodes_show_shape_dtype_and_a_summary() -> None:
-    w = ArrayNode(np.arange(12.0).reshape(3, 4) / 10, "W")
-    x = ArrayNode([[1.0], [2.0], [3.0], [4.0]], "x")
-    h = ArrayNode(w.data @ x.data, "", MATMUL, w, x)
-    s = ArrayNode(h.data.sum(0), "loss", SUM, h, 0)
-    w.grad = np.ones((3, 4))
-    src = unescape(draw(s).source)
+    W = Tensor(np.arange(12.0).reshape(3, 4) / 10, requires_grad=True, label="W")
+    x = Tensor([[1.0], [2.0], [3.0], [4.0]], label="x")
+    loss = (W @ x).sum(dim=0)
+    loss.label = "loss"
+    loss.backward(np.ones(1))
+    src = unescape(draw(loss).source)
     assert "3×4 float64" in src and "4×1 float64" in src and "1 float64" in src
     assert "data min 0  mean 0.55  max 1.1" in src  # 12 values: a summary
     assert "data [[1.], [2.], [3.], [4.]]" in src  # 4 values: shown
-    assert "grad min 1  mean 1  max 1" in src and "grad None" in src
-    assert "<Σ (0)>" in draw(s).source  # a rule's context (here the axis) is shown with the op
-    labels = [e.label for e in edges(draw(s).source) if e.label]
-    assert sorted(labels) == ["∂loss/∂t1", "∂t1/∂W", "∂t1/∂x"]  # a Jacobian: no number
+    assert "grad min 1  mean 2.5  max 4" in src  # W.grad = ones(3, 1) @ x.T
+    assert "grad None" in src  # x does not require grad
+    assert "<sum dim=0>" in draw(loss).source
+    labels = [e.label for e in edges(draw(loss).source) if e.label]
+    assert sorted(labels) == ["∂loss/∂t1", "∂t1/∂W", "∂t1/∂x"]  # Jacobians: no number
 
 
-def test_one_element_arrays_get_numbers_on_edges() -> None:
-    x = ArrayNode([2.0], "x")
-    y = ArrayNode(x.data * 3, "y", SCALE, x, 3.0)
+def test_tensor_op_contexts_read_as_a_learner_writes_them() -> None:
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    cases = {
+        F.cross_entropy(x, np.array([0, 2])): "cross_entropy",  # its table of picks is hidden
+        x.sum(dim=1, keepdim=True): "dim=1 keepdim",
+        x[:, 1:3]: "[:, 1:3]",
+        x[x.data > 0]: "[mask 2×3]",
+        x.softmax(1): "softmax dim=1",
+        x.reshape(3, 2): "reshape (3, 2)",
+    }
+    for node, text in cases.items():
+        assert text in op_text(node)
+        assert "Picks" not in draw(node).source
+
+
+def test_a_tensor_mlp_renders_to_valid_svg() -> None:
+    am.manual_seed(0)
+    x = Tensor(np.arange(6.0).reshape(2, 3), label="x")
+    W = am.randn(3, 4, requires_grad=True)
+    b = am.zeros(4, requires_grad=True)
+    loss = F.cross_entropy((x @ W + b).relu(), np.array([1, 3]))
+    loss.backward()
+    svg = ET.fromstring(draw(loss).svg())
+    texts = " ".join("".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "2×3 float64" in texts and "cross_entropy" in texts and "relu" in texts
+
+
+def test_one_element_tensors_get_numbers_on_edges() -> None:
+    x = Tensor([2.0], requires_grad=True, label="x")
+    y = x * 3
+    y.label = "y"
     assert [e.label for e in edges(draw(y).source) if e.label] == ["∂y/∂x = 3"]
 
 

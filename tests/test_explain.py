@@ -137,3 +137,20 @@ def test_latex_escapes_names_and_reports_many_paths() -> None:
 def test_explain_rejects_what_is_not_a_node() -> None:
     with pytest.raises(TypeError, match="explain: root must be a Value or a Tensor, got float"):
         explain(3.0, Value(1.0))  # type: ignore[arg-type]
+
+
+def test_explain_works_on_one_element_tensors_and_refuses_arrays() -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+
+    s = Tensor(2.0, requires_grad=True, label="s")
+    q = (s * s).exp()
+    q.label = "q"
+    lines = explain(q, s).lines()
+    q.backward()
+    e4 = float(np.exp(np.float64(4.0)))  # dq/dt1 = exp(s·s) at s = 2; dt1/ds = s = 2
+    assert lines[0] == f"path 1: dq/ds = dq/dt1 · dt1/ds = {e4!r} · 2 = {e4 * 2!r}"
+    assert lines[-1] == f"dq/ds = {e4 * 2!r} + {e4 * 2!r} = {s.grad.item()!r}"
+    with pytest.raises(ValueError, match=r"has shape \(3,\).*draw\(\)"):
+        explain(Tensor(np.ones(3), requires_grad=True).sum(), Tensor(np.ones(3)))

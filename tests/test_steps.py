@@ -153,3 +153,25 @@ def test_a_frame_takes_draws_options_as_draw_does() -> None:
     assert "data -10" in step.draw(digits=3).source
     with pytest.raises(ValueError, match="rankdir"):
         step.draw("sideways")
+
+
+def test_tensor_graph_steps_equal_the_engines_gradients() -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+    from autograd_mini.nn import functional as F
+
+    x = Tensor(np.arange(6.0).reshape(2, 3), label="x")
+    W = Tensor(np.linspace(-1, 1, 12).reshape(3, 4), requires_grad=True, label="W")
+    b = Tensor(np.full(4, 0.1), requires_grad=True, label="b")
+    loss = F.cross_entropy((x @ W + b).relu(), np.array([1, 3]))
+    steps = list(backprop_steps(loss))
+    loss.backward()
+    by_node = {s.node: s for s in steps}
+    np.testing.assert_array_equal(by_node[W].gradient, W.grad)
+    np.testing.assert_array_equal(by_node[b].gradient, b.grad)
+    assert x not in by_node  # x does not require grad: no gradient reaches it
+    matmul = next(s for s in steps if s.node._op is not None and s.node._op.name == "matmul")
+    assert [e.local for e in matmul.edges] == [None]  # a Jacobian, not a number
+    assert "times the Jacobian" in str(matmul)
+    assert steps[0].svg().startswith("<?xml")
