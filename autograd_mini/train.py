@@ -29,7 +29,12 @@ Each step is the four moves of gradient descent::
     optimizer.step()                  # 4. update
 
 so any model works whose call takes a batch of inputs, and any loss whose result has
-``backward()`` and ``item()``: the scalar MLP with Values, and Tensor modules alike.
+``backward()`` and ``item()``: the scalar MLP with Values, and Tensor modules alike::
+
+    model = nn.MLP(64, [128, 10])                  # autograd_mini.nn, Tensors
+    history = fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters()),
+                  data.DataLoader((X, y), batch_size=32, shuffle=True, seed=0), epochs=30,
+                  metrics={"accuracy": accuracy})  # train.accuracy: argmax or sign
 
 Ctrl-C (KeyboardInterrupt) stops training cleanly: ``fit`` returns the history so far,
 with ``interrupted=True``, and the parameters are those after the last step that

@@ -9,6 +9,8 @@ float64, through SGD with momentum and then Adam.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -77,3 +79,50 @@ def test_the_same_script_trains_the_same_with_autograd_mini_and_torch(torch: Any
     # and the script does train: the loss falls and most training digits are right
     assert np.mean(ours[-10:]) < 0.1 * ours[0]
     assert our_correct > 0.9 * len(X)
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _readme_names() -> dict[str, list[str]]:
+    """The table of shared names in the README: {first column: [names]}."""
+    section = README.read_text(encoding="utf-8").split("\n## From autograd_mini to PyTorch\n")[1]
+    table = section.split("These names are the same in both libraries:")[1].split("\n\n")[1]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        where, names = line.strip("|").split("|", 1)
+        # the backticked spans, without call parentheses and arguments: `load_state_dict(strict=)`
+        spans = re.findall(r"`([^`]+)`", names.split("(`save`")[0])
+        rows[where.strip()] = [m.group(0) for span in spans
+                               for m in NAME.finditer(re.sub(r"\([^)]*\)", "", span))]
+    return rows
+
+
+@pytest.mark.torch
+def test_the_readme_names_exist_in_both_libraries(torch: Any) -> None:
+    """Every name the README says carries over is there, in autograd_mini and in torch."""
+    ours_p = autograd_mini.nn.Parameter(np.ones(2))
+    theirs_p = torch.nn.Parameter(torch.ones(2))
+    places = {
+        "`lib.`": (autograd_mini, torch),
+        "tensors": (autograd_mini.Tensor(np.ones((2, 2))), torch.ones(2, 2)),
+        "`lib.nn.`": (autograd_mini.nn, torch.nn),
+        "modules": (autograd_mini.nn.Linear(2, 2), torch.nn.Linear(2, 2)),
+        "`lib.nn.functional.`": (autograd_mini.nn.functional, torch.nn.functional),
+        "`lib.optim.`": (autograd_mini.optim, torch.optim),
+        "optimizers": (autograd_mini.optim.SGD([ours_p]), torch.optim.SGD([theirs_p])),
+        "`lib.optim.lr_scheduler.`": (autograd_mini.optim.lr_scheduler, torch.optim.lr_scheduler),
+    }
+    rows = _readme_names()
+    assert set(rows) == set(places), rows.keys()
+    checked = 0
+    for where, names in rows.items():
+        for name in names:
+            for lib_object in places[where]:
+                found = lib_object
+                for part in name.split("."):
+                    assert hasattr(found, part), f"{where} {name}: not in {lib_object!r}"
+                    found = getattr(found, part)
+            checked += 1
+    assert checked > 100

@@ -109,7 +109,8 @@ def test_shared_parameters_are_listed_once_but_saved_under_each_name() -> None:
 
 @pytest.mark.parametrize("assign, error, match", [
     (lambda m: setattr(m, "scale", Tensor([1.0, 1.0, 1.0])), TypeError,
-     "cannot assign Tensor .* as parameter 'scale' \\(nn.Parameter or None expected\\)"),
+     r"cannot assign a Tensor of shape \(3,\) as parameter 'scale' \(nn.Parameter or None "
+     r"expected\)"),
     (lambda m: setattr(m, "hidden", np.ones(3)), TypeError,
      "as child module 'hidden' \\(nn.Module or None expected\\)"),
     (lambda m: setattr(m, "layers", [nn.Linear(2, 2), nn.ReLU()]), TypeError,

@@ -129,6 +129,20 @@ def _check_name(who: str, name: Any) -> None:
                          f"separate the levels of state_dict keys), got {name!r}")
 
 
+def _what(x: Any) -> str:
+    """What ``x`` is, for an error message: short, one line."""
+    if isinstance(x, Tensor):
+        return f"a Tensor of shape {x.data.shape}"
+    if isinstance(x, Module):
+        return f"a {type(x).__name__} module"
+    if isinstance(x, type):
+        return f"the class {x.__name__}"
+    cls = type(x)
+    if cls.__module__.split(".")[0] not in ("autograd_mini", "builtins", "numpy"):
+        return f"a {cls.__module__}.{cls.__qualname__} object"  # e.g. a torch.nn module
+    return _describe(x)
+
+
 def _indent(text: str) -> str:
     """Every line but the first indented by two spaces (nested reprs, as PyTorch)."""
     return text.replace("\n", "\n  ")
@@ -192,7 +206,7 @@ class Module:
         registry = self._registry("_parameters", name, "parameter")
         _check_name(who, name)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"{who}: cannot register {_describe(param)} as parameter "
+            raise TypeError(f"{who}: cannot register {_what(param)} as parameter "
                             f"{name!r} (nn.Parameter or None expected; wrap a tensor as "
                             "nn.Parameter(t))")
         if name not in registry and (name in self.__dict__ or name in self._modules
@@ -206,7 +220,7 @@ class Module:
         registry = self._registry("_modules", name, "module")
         _check_name(who, name)
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{who}: {_describe(module)} is not a Module (name {name!r})")
+            raise TypeError(f"{who}: {_what(module)} is not a Module (name {name!r})")
         if name not in registry and (name in self.__dict__ or name in self._parameters
                                      or hasattr(type(self), name)):
             raise KeyError(f"{who}: attribute {name!r} already exists")
@@ -232,13 +246,13 @@ class Module:
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(
-                    f"{type(self).__name__}: cannot assign {_describe(value)} as parameter "
+                    f"{type(self).__name__}: cannot assign {_what(value)} as parameter "
                     f"{name!r} (nn.Parameter or None expected). To change its numbers, "
-                    f"assign to .data (self.{name}.data = array) or use load_state_dict")
+                    f"assign an array to .{name}.data, or use load_state_dict")
             params[name] = None
         elif modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"{type(self).__name__}: cannot assign {_describe(value)} "
+                raise TypeError(f"{type(self).__name__}: cannot assign {_what(value)} "
                                 f"as child module {name!r} (nn.Module or None expected)")
             modules[name] = None
         else:
@@ -446,9 +460,9 @@ class Sequential(Module):
         else:
             for i, module in enumerate(modules):
                 if not isinstance(module, Module):
+                    hint = " (e.g. nn.ReLU(), not nn.ReLU)" if isinstance(module, type) else ""
                     raise TypeError(f"{type(self).__name__}: argument {i} is "
-                                    f"{_describe(module)}, not a Module (e.g. nn.ReLU(), "
-                                    "not nn.ReLU or torch's)")
+                                    f"{_what(module)}, not a Module{hint}")
                 self.add_module(str(i), module)
 
     def forward(self, input: Any) -> Any:
@@ -500,7 +514,7 @@ class ModuleList(Module):
 
     def _check(self, module: Any) -> Module:
         if not isinstance(module, Module):
-            raise TypeError(f"{type(self).__name__}: {_describe(module)} is not a Module")
+            raise TypeError(f"{type(self).__name__}: {_what(module)} is not a Module")
         return module
 
     def __len__(self) -> int:
@@ -567,7 +581,7 @@ def _input_shape(who: str, x: Any) -> tuple[int, ...]:
     if isinstance(x, (list, tuple)):
         return np.shape(x)
     hint = " (a Value: use Tensor(v.data))" if isinstance(x, Value) else ""
-    raise TypeError(f"{who}: expected a Tensor or a NumPy array, got {_describe(x)}{hint}")
+    raise TypeError(f"{who}: expected a Tensor or a NumPy array, got {_what(x)}{hint}")
 
 
 class Linear(Module):
@@ -744,7 +758,7 @@ class MLP(Sequential):
                              f"MLP(64, [128, 10]), got {layer_sizes!r}")
         if isinstance(activation, Module) or not callable(activation):
             raise TypeError(f"MLP: activation must be a Module class such as nn.ReLU or nn.Tanh "
-                            f"(called once per hidden layer), got {_describe(activation)}")
+                            f"(called once per hidden layer), got {_what(activation)}")
         sizes = [_features("MLP", "in_features", in_features),
                  *(_features("MLP", "every layer size", n) for n in layer_sizes)]
         layers: list[Module] = []
@@ -759,6 +773,6 @@ class MLP(Sequential):
                                     f"{exc}") from None
                 if not isinstance(act, Module):
                     raise TypeError(f"MLP: activation must make a Module (e.g. nn.ReLU or "
-                                    f"nn.Tanh), it made {_describe(act)}")
+                                    f"nn.Tanh), it made {_what(act)}")
                 layers.append(act)
         super().__init__(*layers)
