@@ -34,6 +34,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         name = type(self).__name__
+        if callable(getattr(params, "parameters", None)):  # a model (a Sequential is iterable)
+            raise TypeError(f"{name}: params must be an iterable of parameters: pass "
+                            f"model.parameters(), not the {type(params).__name__} itself")
         if isinstance(params, (str, bytes)) or not isinstance(params, Iterable):
             raise TypeError(
                 f"{name}: params must be an iterable of parameters (e.g. model.parameters()), "

@@ -81,8 +81,11 @@ __all__ = [
     "RULES",
     "Tensor",
     "arange",
+    "as_tensor",
     "cat",
     "concatenate",
+    "float32",
+    "float64",
     "from_numpy",
     "full",
     "manual_seed",
@@ -1795,6 +1798,27 @@ def from_numpy(array: np.ndarray[Any, Any], requires_grad: bool = False) -> Tens
         raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds floats, "
                         "so convert with Tensor(array) (a float64 copy)")
     return _new_leaf(array, requires_grad, "from_numpy")
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """``data`` as a Tensor, sharing memory when it can, as ``torch.as_tensor``.
+
+    A Tensor of the dtype asked for is returned as it is, a float NumPy array is
+    shared (as by :func:`from_numpy`), anything else is copied (as by ``Tensor(data)``).
+    Unlike PyTorch, integer data gives float64 (a Tensor holds floats); the losses
+    accept such a tensor of whole numbers as class labels, so
+    ``F.cross_entropy(logits, lib.as_tensor(y))`` works with either library as ``lib``.
+    """
+    dt = None if dtype is None else _float_dtype(dtype, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if dt is None or data.data.dtype == dt else data.to(dt)
+    if isinstance(data, np.ndarray) and data.dtype.kind == "f" and dt in (None, data.dtype):
+        return _leaf(data)
+    return _leaf(_to_array(data, dt, "as_tensor"))
+
+
+# the two dtypes a Tensor can hold, under PyTorch's names (dtype=autograd_mini.float64)
+float32, float64 = np.dtype(np.float32), np.dtype(np.float64)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -29,7 +29,12 @@ Each step is the four moves of gradient descent::
     optimizer.step()                  # 4. update
 
 so any model works whose call takes a batch of inputs, and any loss whose result has
-``backward()`` and ``item()``: the scalar MLP with Values, and Tensor modules alike.
+``backward()`` and ``item()``: the scalar MLP with Values, and Tensor modules alike::
+
+    model = nn.MLP(64, [128, 10])                  # autograd_mini.nn, Tensors
+    history = fit(model, nn.functional.cross_entropy, optim.Adam(model.parameters()),
+                  data.DataLoader((X, y), batch_size=32, shuffle=True, seed=0), epochs=30,
+                  metrics={"accuracy": accuracy})  # train.accuracy: argmax or sign
 
 Ctrl-C (KeyboardInterrupt) stops training cleanly: ``fit`` returns the history so far,
 with ``interrupted=True``, and the parameters are those after the last step that
@@ -50,7 +55,7 @@ import numpy as np
 
 from .graph import no_grad
 
-__all__ = ["History", "evaluate", "fit"]
+__all__ = ["History", "accuracy", "evaluate", "fit"]
 
 Metric = Callable[[Any, Any], float]
 
@@ -133,6 +138,56 @@ def _progress_bar(total: int | None, desc: str) -> Any:
     from tqdm.auto import tqdm  # a widget under Jupyter, text elsewhere
 
     return tqdm(total=total, desc=desc, unit="step", dynamic_ncols=True, leave=True)
+
+
+def _numbers(x: Any, who: str, what: str) -> np.ndarray:
+    """The numbers of model outputs or targets: a Tensor's or Values' data, a PyTorch
+    tensor's (detached), an array or a list as it is."""
+    if isinstance(x, np.ndarray):
+        return x
+    if isinstance(getattr(x, "data", None), (np.ndarray, float)):  # a Tensor or a Value
+        return np.asarray(x.data)
+    detach = getattr(x, "detach", None)
+    if callable(detach) and hasattr(x, "numpy"):  # a torch.Tensor
+        return np.asarray(detach().cpu().numpy())
+    if isinstance(x, (list, tuple)):
+        return np.array([_numbers(v, who, what) if not isinstance(v, (int, float)) else v
+                         for v in x], dtype=np.float64)
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: cannot read the {what} as numbers: "
+                        f"{type(x).__name__}") from None
+
+
+def accuracy(outputs: Any, targets: Any) -> float:
+    """The fraction of samples classified right: ``metrics={"accuracy": accuracy}``.
+
+    - Outputs with one score per class, shape (N, C) with C > 1 (logits or
+      probabilities): the predicted class is each row's argmax, compared with
+      integer labels (N,) (or with the argmax of one-hot targets of shape (N, C)).
+    - One score per sample, shape (N,) or (N, 1): a two-class score whose sign is the
+      prediction (score > 0 is the positive class), compared with labels 0/1 or -1/+1.
+
+    Works on Tensors, lists of Values (the scalar MLP's outputs), NumPy arrays and
+    PyTorch tensors; no graph is recorded.
+    """
+    who = "accuracy"
+    out = _numbers(outputs, who, "outputs")
+    t = _numbers(targets, who, "targets")
+    if out.ndim == 2 and out.shape[1] > 1:
+        predicted = out.argmax(axis=1)
+        labels = t.argmax(axis=1) if t.shape == out.shape else t.reshape(-1)
+    elif out.ndim <= 2:
+        predicted = out.reshape(-1) > 0
+        labels = t.reshape(-1) > 0
+    else:
+        raise ValueError(f"{who}: expected outputs of shape (N, C) or (N,), got {out.shape}")
+    if labels.shape != predicted.shape:
+        raise ValueError(f"{who}: {len(predicted)} predictions but targets of shape {t.shape}")
+    if not len(predicted):
+        raise ValueError(f"{who}: no predictions (an empty batch)")
+    return float(np.mean(predicted == labels))
 
 
 def evaluate(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], data: Any,

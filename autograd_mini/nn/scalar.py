@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from ..scalar import DOT, Value, _node, dot
+from ._state import IncompatibleKeys, checked_arrays
 
 __all__ = [
     "MLP",
@@ -71,13 +72,6 @@ def _inputs(x: Any, nin: int, who: str) -> list[Any]:
     return xs
 
 
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(..., strict=False)`` skipped, as PyTorch returns it."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
 class _Module:
     """What every scalar module shares: parameters, zero_grad, state_dict."""
 
@@ -116,41 +110,13 @@ class _Module:
         naming the key, and the model is left untouched.
         """
         who = f"{type(self).__name__}.load_state_dict"
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"{who}: expected a dict of arrays, got {type(state_dict).__name__}")
         own = self._arrays()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [str(k) for k in state_dict if k not in own]
-        if strict and (missing or unexpected):
-            parts = []
-            if missing:
-                parts.append(f"missing key(s): {', '.join(missing)}")
-            if unexpected:
-                parts.append(f"unexpected key(s): {', '.join(unexpected)}")
-            raise ValueError(
-                f"{who}: the state_dict does not fit this model ({'; '.join(parts)}); "
-                "nothing was loaded"
-            )
-        plan: list[tuple[list[Value], list[float]]] = []
-        for name, (shape, values) in own.items():
-            if name not in state_dict:
-                continue
-            array = np.asarray(state_dict[name])
-            if array.dtype.kind not in "biuf":
-                raise TypeError(
-                    f"{who}: {name!r} holds {array.dtype} data; expected real numbers; "
-                    "nothing was loaded"
-                )
-            if array.shape != shape:
-                raise ValueError(
-                    f"{who}: size mismatch for {name!r}: the state_dict has shape "
-                    f"{array.shape}, the model has {shape}; nothing was loaded"
-                )
-            plan.append((values, array.astype(np.float64).ravel().tolist()))
-        for values, numbers in plan:  # all checks passed: now write
-            for v, x in zip(values, numbers):
+        arrays, keys = checked_arrays(who, {k: shape for k, (shape, _) in own.items()},
+                                      state_dict, strict)
+        for name, array in arrays.items():  # all checks passed: now write
+            for v, x in zip(own[name][1], array.astype(np.float64).ravel().tolist()):
                 v.data = x
-        return IncompatibleKeys(missing, unexpected)
+        return keys
 
 
 class Neuron(_Module):
