@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
@@ -71,7 +72,9 @@ from .graph import (
     UNARY,
     Rule,
     backward_pass,
+    check_forward,
     is_grad_enabled,
+    parents,
     record,
     threads_off_default,
 )
@@ -679,31 +682,129 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     SOFTMAX, LOG_SOFTMAX, NLL_LOSS, CROSS_ENTROPY, BCE, BCE_LOGITS)}
 """The rule of every Tensor op by name (the constant-operand variants share a name)."""
 
+# What each backward formula reads besides g, for the in-place check (_check_versions). By
+# default a formula reads its operands' numbers; these read only their shapes (or nothing), so
+# their operands may change between the forward and the backward pass, as in PyTorch
+# (y = x * 2, then x += 1 under no_grad, then y.backward() is fine) ... (sets of id(rule):
+# the rules live as long as the module, and an id is quicker to look up than a Rule)
+_OPERAND_NUMBERS_UNREAD = frozenset(map(id, (
+    ADD, SUB, ADD_C, SUB_C, RSUB, MUL_C, DIV_C, NEG, EXP, SQRT, TANH, SIGMOID, RELU, SUM, MEAN,
+    RESHAPE, VIEW, FLATTEN, SQUEEZE, UNSQUEEZE, PERMUTE, EXPAND, CAST, CLONE, GETITEM,
+    INDEX_PUT, CAT, STACK, WHERE, SOFTMAX, LOG_SOFTMAX, NLL_LOSS)))
+# ... and these read their own result (exp's derivative is its output), so it must not change.
+_RESULT_READ = frozenset(map(id, (POW, RPOW, EXP, SQRT, TANH, SIGMOID, RELU, AMAX, AMIN,
+                                  SOFTMAX, LOG_SOFTMAX)))
+
 
 # -------------------------------------------------------------------------- the node
 _new = object.__new__
 
 
-def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool) -> Tensor:
+def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
+          counter: list[int] | None = None) -> Tensor:
     """A new Tensor made by ``op``; it records ``op`` and its operands only when an
-    operand requires grad and grad mode is on (otherwise it is a plain leaf)."""
+    operand requires grad and grad mode is on (otherwise it is a plain leaf).
+
+    ``counter``: the version counter to share, for a result that is a view of ``a``'s
+    array (so an in-place write through either shows in both, see _view_counter).
+    """
     t = _new(Tensor)
     # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
-    t.data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t._data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t._version_counter = [0] if counter is None else counter
     t.grad = None
     t.label = ""
     t._retains_grad = False
     t._g = None
     if not requires_grad:
         t.requires_grad = False
-        t._op = t._a = t._b = None
-    elif threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
+        t._op = t._a = t._b = t._saved_versions = None
+        if threads_off_default[0]:  # detect_anomaly checks data-only results too
+            check_forward(t, op, a, b)
+        return t
+    if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
         record(t, op, a, b)
-        t.requires_grad = t._op is not None
+        if t._op is None:
+            t.requires_grad = False
+            t._saved_versions = None
+            return t
     else:
-        t.requires_grad = True
         t._op, t._a, t._b = op, a, b
+    t.requires_grad = True
+    # the parents' versions now, which backward checks (_check_versions): one int for a
+    # unary rule, a tuple for the others. (The result's own version starts at 0.)
+    arity = op.arity
+    if arity == UNARY:
+        t._saved_versions = a._version_counter[0]
+    elif arity == BINARY:
+        t._saved_versions = (a._version_counter[0], b._version_counter[0])
+    else:
+        t._saved_versions = tuple([p._version_counter[0] for p in a])
     return t
+
+
+def _view_counter(view: Any, base: Tensor) -> list[int] | None:
+    """``base``'s version counter when the array ``view`` shares its memory, else None.
+
+    As in PyTorch, a view and its base count their edits together: ``v.data -= 1``
+    writes into the base's numbers too.
+    """
+    return base._version_counter if np.may_share_memory(view, base._data) else None
+
+
+def _check_versions(order: Sequence[Any]) -> None:
+    """RuntimeError if a tensor that a backward formula of the graph reads was changed after
+    the op recorded it (called by the backward pass before any gradient moves, so a refused
+    pass changes nothing)."""
+    for node in order:
+        saved = node._saved_versions
+        if saved is None:  # a leaf
+            continue
+        arity = node._op.arity
+        if arity == UNARY:
+            changed = node._a._version_counter[0] != saved
+        elif arity == BINARY:
+            changed = (node._a._version_counter[0], node._b._version_counter[0]) != saved
+        else:
+            changed = tuple([p._version_counter[0] for p in node._a]) != saved
+        # the result: its counter starts at 0, unless it is a view (and then its rule does
+        # not read it)
+        if changed or (node._version_counter[0] and id(node._op) in _RESULT_READ):
+            _version_error(node)
+
+
+def _version_error(node: Tensor) -> None:
+    """Raise for the first changed tensor that the node's backward formula reads, if any."""
+    op = node._op
+    assert op is not None
+    saved = node._saved_versions
+    label = f" {node.label!r}" if node.label else ""
+    if node._version_counter[0] and id(op) in _RESULT_READ:
+        raise _changed(f"the result of {op.name}", node, op, label, 0,
+                       node._version_counter[0], "numbers")
+    for i, (p, was) in enumerate(zip(parents(node), saved if isinstance(saved, tuple)
+                                     else (saved,))):
+        now = p._version_counter[0]
+        if now == was:
+            continue
+        if now // _RESHAPED != was // _RESHAPED:
+            raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "shape")
+        if id(op) not in _OPERAND_NUMBERS_UNREAD:
+            raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "numbers")
+
+
+def _changed(what: str, t: Tensor, op: Rule, label: str, was: int, now: int,
+             needs: str) -> RuntimeError:
+    name = f"{t.label!r}" if t.label else "a tensor"
+    change = ("its .data was replaced by an array of another shape or dtype" if needs == "shape"
+              else f"it is at version {now % _RESHAPED}, {op.name} saw version "
+              f"{was % _RESHAPED}")
+    return RuntimeError(
+        f"backward: {what} ({name} of shape {t.shape}) was changed in place after "
+        f"{op.name}{label} was recorded ({change}), and the backward formula of {op.name} "
+        f"needs its {needs}: the gradient would silently use the new ones. Compute the "
+        "forward pass again after changing a tensor (an optimizer step changes every "
+        "parameter: call backward() before step(), then compute a new loss)")
 
 
 _ones: dict[tuple[Shape, Any], Any] = {}
@@ -719,9 +820,11 @@ def _one(shape: Shape, dtype: Any) -> Any:
     return one
 
 
-def _leaf(data: Any, requires_grad: bool = False) -> Tensor:
+def _leaf(data: Any, requires_grad: bool = False, counter: list[int] | None = None) -> Tensor:
     t = _new(Tensor)
-    t.data = data
+    t._data = data
+    t._version_counter = [0] if counter is None else counter
+    t._saved_versions = None
     t.grad = None
     t.label = ""
     t._retains_grad = False
@@ -788,6 +891,26 @@ def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
     return arr if arr.dtype == dt else arr.astype(dt)
 
 
+def _data_array(value: Any) -> np.ndarray[Any, Any]:
+    """What ``t.data = value`` stores: a float NumPy array; TypeError for anything else."""
+    if isinstance(value, (np.ndarray, np.floating)):
+        arr = np.asarray(value)  # a float scalar as a 0-d array, np.matrix as a plain array
+        if arr.dtype.kind == "f":
+            return arr
+    if isinstance(value, Tensor):
+        raise TypeError("Tensor.data: got a Tensor; assign its array (t.data = other.data), or "
+                        "use the other tensor itself")
+    raise TypeError(f"Tensor.data must be a NumPy array of floats (float64 or float32), got "
+                    f"{_describe(value)}; convert it, e.g. t.data = np.asarray(value, "
+                    "dtype=t.dtype)")
+
+
+# A version counter counts the edits of a tensor's numbers; a new shape or dtype adds
+# _RESHAPED more, so the in-place check can tell "other numbers" (which formulas that read only
+# shapes, such as add's, do not mind) from "another shape" (which every formula minds).
+_RESHAPED = 1 << 32
+
+
 def _number(x: Any) -> float | None:
     """``x`` as a float when it is a real number (the constant of a unary rule), else None."""
     cls = x.__class__
@@ -807,7 +930,9 @@ def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
     if isinstance(x, Value):
         raise _mixing_error(op)
     if isinstance(x, (np.ndarray, list, tuple, np.generic)):
-        arr = np.asarray(x)
+        # a copy, as Tensor(data) makes: editing the caller's array after the forward pass
+        # must not change what the backward pass reads (NumPy writes cannot be seen)
+        arr = np.array(x)
         kind = arr.dtype.kind
         if kind in "biu":
             arr = arr.astype(like.data.dtype)
@@ -904,10 +1029,12 @@ class Tensor:
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
-                 "_g", "__weakref__")
+    __slots__ = ("_data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+                 "_g", "_version_counter", "_saved_versions", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
+    # the backward pass asks before it starts: were operands edited in place since?
+    _check_graph = staticmethod(_check_versions)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
@@ -915,7 +1042,9 @@ class Tensor:
             raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Tensor: requires_grad must be True or False, got {requires_grad!r}")
-        self.data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
+        self._data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
+        self._version_counter = [0]  # edits of the numbers (see the data property)
+        self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
         self.grad: Any = None
         self.label = label
         self.requires_grad = bool(requires_grad)
@@ -926,6 +1055,38 @@ class Tensor:
         self._g: Any = None  # gradient so far, only during a backward pass
 
     # ---- what it holds
+    # .data is a property so that replacing the array counts as an edit. Each tensor has a
+    # version counter, as in PyTorch: assigning .data (an optimizer step does), the in-place
+    # operators (t -= ..., under no_grad) and t.data -= ... (NumPy writes into the array, then
+    # Python assigns it back) add one. A recorded op notes its operands' versions (its result
+    # starts at version 0), and backward() refuses to run if a tensor whose numbers a backward
+    # formula reads has changed since: the gradient would silently use the new numbers.
+    # A view shares its base's counter. Not seen: writes that never pass through the Tensor,
+    # such as t.data[0] = 5, np.copyto(t.data, ...) or edits to an array given to from_numpy.
+    def _set_data(self, value: Any) -> None:
+        old = self._data
+        if value is old:  # t.data += 1: the array (and every view of it) was edited
+            self._version_counter[0] += 1
+            return
+        # A new array shares no memory with the old one's views: a counter of its own. A new
+        # shape or dtype also counts as _RESHAPED, which even formulas that read only their
+        # operands' shapes (add, sum, reshape ...) care about.
+        if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
+            self._version_counter = [self._version_counter[0] + 1]  # an optimizer step
+        else:
+            value = _data_array(value)
+            same = value.shape == old.shape and value.dtype == old.dtype
+            self._version_counter = [self._version_counter[0] + (1 if same else _RESHAPED + 1)]
+        self._data = value
+
+    # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
+    data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's numbers were changed in place (PyTorch's ``_version``)."""
+        return self._version_counter[0] % _RESHAPED
+
     @property
     def shape(self) -> Shape:
         """The array's shape, a tuple (PyTorch's ``t.shape``)."""
@@ -1042,7 +1203,7 @@ class Tensor:
     # ---- graph housekeeping
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array, with no history and no grad."""
-        t = _leaf(self.data)
+        t = _leaf(self._data, counter=self._version_counter)  # shares numbers and edits
         t.label = self.label
         return t
 
@@ -1278,8 +1439,8 @@ class Tensor:
     # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). Like
     # an optimizer's step they store a new array in .data rather than writing into the
     # old one, so views of the old array and results computed from it stay as they were.
-    # A graph recorded before the update reads the leaf's new numbers if it is walked
-    # again (PyTorch raises an error there instead): compute the loss again after a step.
+    # The update counts as an edit (see .data): a graph recorded before it that reads the
+    # tensor's numbers refuses a backward pass, as in PyTorch. Compute the loss again.
     def _inplace(self, other: Any, op: Any, symbol: str) -> Tensor:
         if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
             raise ValueError(
@@ -1541,7 +1702,8 @@ class Tensor:
                 -1 not in shape and known != size):
             raise ValueError(f"{rule.name}: cannot reshape a tensor of shape {self.shape} "
                              f"({size} elements) into shape {shape}")
-        return _make(self.data.reshape(shape), rule, self, shape, self.requires_grad)
+        out = self._data.reshape(shape)
+        return _make(out, rule, self, shape, self.requires_grad, _view_counter(out, self))
 
     def permute(self, *dims: Any) -> Tensor:
         """The axes reordered: ``permute(2, 0, 1)`` puts axis 2 first."""
@@ -1552,7 +1714,8 @@ class Tensor:
             raise ValueError(f"permute: {axes} is not an ordering of the {n} axes of a tensor "
                              f"of shape {self.shape}")
         axes = tuple(d % n for d in axes)
-        return _make(self.data.transpose(axes), PERMUTE, self, axes, self.requires_grad)
+        return _make(self._data.transpose(axes), PERMUTE, self, axes, self.requires_grad,
+                     self._version_counter)  # always a view
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Axes ``dim0`` and ``dim1`` swapped (PyTorch's two-axis transpose)."""
@@ -1582,8 +1745,8 @@ class Tensor:
                                  f"size {n}, which is neither 1 nor {full_shape[i + lead]}")
         if any(n < 0 for n in full_shape):
             raise ValueError(f"expand: -1 is only allowed for existing axes ({target})")
-        return _make(np.broadcast_to(self.data, full_shape), EXPAND, self, full_shape,
-                     self.requires_grad)
+        return _make(np.broadcast_to(self._data, full_shape), EXPAND, self, full_shape,
+                     self.requires_grad, self._version_counter)  # always a (read-only) view
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Same as :meth:`expand` (NumPy's name)."""
@@ -1602,7 +1765,8 @@ class Tensor:
                              f"{exc}") from None
         if not isinstance(out, np.ndarray):  # one element: NumPy gives a scalar
             out = np.asarray(out)
-        return _make(out, GETITEM, self, (ix, _accumulates(ix)), self.requires_grad)
+        return _make(out, GETITEM, self, (ix, _accumulates(ix)), self.requires_grad,
+                     _view_counter(out, self))  # basic indexing gives a view
 
 
 # ------------------------------------------------------------------ argument helpers
@@ -1722,7 +1886,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     if condition.__class__ is Tensor:
         raise TypeError("where: condition must be a boolean array (e.g. t > 0), got a "
                         "Tensor; a Tensor holds floats (use t != 0 for a mask)")
-    cond = np.asarray(condition)
+    cond = np.array(condition)  # a copy: later edits of the mask cannot reach the backward pass
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a boolean array (e.g. t > 0), got dtype "
                         f"{cond.dtype}; use cond != 0 for a mask")

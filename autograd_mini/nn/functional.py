@@ -335,8 +335,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     t = _target(op, input, target)
     pw = None
     if pos_weight is not None:
-        pw = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight,
-                        dtype=input.dtype)
+        pw = np.array(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight,
+                      dtype=input.dtype)  # a copy, kept for the backward pass
         try:
             np.broadcast_shapes(pw.shape, input.shape)
         except ValueError:
