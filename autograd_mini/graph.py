@@ -25,6 +25,14 @@ closures make cycles and leave them to the slow cyclic garbage collector).
 
 One iterative walk (:func:`topological_order`, an explicit stack, no recursion)
 serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
+
+Graph lifetime. A backward pass frees nothing. A rule reads only its operands, its
+result and its context (cross_entropy's context keeps the log-probabilities it
+computed), all of which the graph holds anyway: there are no intermediate buffers
+that PyTorch would free after ``backward()`` unless ``retain_graph=True``. So every
+graph can be walked again, each pass adding its gradients once more, and
+``retain_graph`` is accepted only for compatibility. A graph lives as long as
+something refers to its output, and reference counting frees it when dropped.
 """
 
 from __future__ import annotations
@@ -281,8 +289,8 @@ def _numbers_at(where: tuple[int, ...], shape: tuple[int, ...], operands: list[A
         except ValueError:
             return ""
         name = (x.label if hasattr(x, "_op") and x.label else f"input {i}")
-        shown.append(f"{name}[{', '.join(map(str, where))}] = {float(value)!r}")
-    return f" (there {', '.join(shown)})" if shown else ""
+        shown.append(f"{name} = {float(value)!r}")
+    return f", where {' and '.join(shown)}," if shown else ""
 
 
 def check_forward(node: Any, op: Rule, a: Any, b: Any) -> None:
@@ -311,10 +319,12 @@ def _check_forward(node: Any, op: Rule, a: Any, b: Any) -> None:
 
 
 def _check_backward(node: Any, g: Any, parent: Any, index: int, share: Any) -> None:
-    if share is not None and _bad(share) and not _bad(g):
+    if share is None or not _bad(share) or _bad(g):
+        return
+    operands = _operands(node._op, node._a, node._b)
+    if not any(_bad(x) for x in (node, *operands)):  # else a nan came in with the inputs
         share_data = _data(share)
         what = "nan" if _has_nan(share_data) else "inf"
-        operands = _operands(node._op, node._a, node._b)
         inputs = ", ".join(_describe(x, f"input {i}") for i, x in enumerate(operands))
         label = f" {node.label!r}" if node.label else ""
         where = _first_bad(share_data)
@@ -330,8 +340,8 @@ def _check_backward(node: Any, g: Any, parent: Any, index: int, share: Any) -> N
             node._op.name, "the local derivative is not finite there, or the gradient overflows")
         raise AnomalyError(
             f"detect_anomaly: backward of {node._op.name}{label} sent {what} to its input "
-            f"{index} ({_describe(parent, f'input {index}')}){at} from a finite incoming "
-            f"gradient; inputs were {inputs} ({hint})"
+            f"{index} ({_describe(parent, f'input {index}')}){at} from finite inputs and a "
+            f"finite incoming gradient; inputs were {inputs} ({hint})"
         )
 
 
@@ -539,9 +549,15 @@ def backward_pass(
                         if observe is not None:
                             observe(node, g, [(p, share) for p, share in zip(a, shares)
                                               if share is not None and p.requires_grad])
-        except BaseException:
-            for node in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
-                node._g = None
+        except BaseException as exc:
+            for n in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
+                n._g = None
+            if create_graph and isinstance(exc, AnomalyError) and "forward" in str(exc)[:30]:
+                # an op of the recorded backward pass: say whose backward formula it is in
+                label = f" {node.label!r}" if node.label else ""
+                where = f"while recording the backward of {node._op.name}{label} (create_graph)"
+                raise AnomalyError(str(exc).replace("detect_anomaly:", f"detect_anomaly: {where}:",
+                                                    1)) from None
             raise
     return result
 
@@ -550,6 +566,7 @@ def grad(
     outputs: Any,
     inputs: Any,
     grad_outputs: Any = None,
+    retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Any, ...]:
@@ -560,7 +577,8 @@ def grad(
     ``create_graph=True`` the backward pass is itself recorded, so the results can be
     differentiated again: for y = x**3 at x = 2, three nested calls give 12, 12 and 6.
     An input the outputs do not depend on is an error unless ``allow_unused=True``
-    (then its gradient is None).
+    (then its gradient is None). ``retain_graph`` is accepted for PyTorch compatibility:
+    a backward pass never frees the graph here, so it can always be walked again.
     """
     outs = _as_tuple(outputs, "outputs")
     ins = _as_tuple(inputs, "inputs")
