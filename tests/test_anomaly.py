@@ -115,7 +115,8 @@ def test_tensor_forward_names_op_shapes_index_and_the_numbers_there() -> None:
     (lambda: Tensor([1e300], requires_grad=True).float(), "float32 holds numbers up to 3.4e38"),
     (lambda: Tensor([[1e200, 1e200]], requires_grad=True) @ Tensor([[1e200], [1.0]]),
      "forward matmul(input 0 of shape (1, 2), input 1 of shape (2, 1)) produced inf"),
-    (lambda: Tensor([1e308, 1e308], requires_grad=True).sum(), "forward sum(input 0 of shape (2,))"),
+    (lambda: Tensor([1e308, 1e308], requires_grad=True).sum(),
+     "forward sum(input 0 of shape (2,))"),
 ])
 def test_tensor_forward_anomalies(make: Any, expected: str) -> None:
     with warnings.catch_warnings():
