@@ -282,6 +282,37 @@ def _pow(a: Any, b: Any) -> Any:
         return np.power(a, b)
 
 
+def _pow_scalar(a: Any, c: float) -> Any:
+    """``a ** c`` for a number ``c``, computed as torch.pow(tensor, c) computes it.
+
+    PyTorch replaces a few exponents by cheaper formulas (x*x for 2, 1/sqrt(x) for -0.5
+    ...). They round differently from pow, and differ at the edges too: sqrt(-inf) is nan
+    where pow(-inf, 0.5) is inf. Using the same ones makes results and gradients agree.
+    """
+    if a.__class__ is Tensor:
+        return a**c
+    with _quiet():
+        if c == 2.0:
+            return a * a
+        if c == 3.0:
+            return a * a * a
+        if c == 0.5:
+            return np.sqrt(a)
+        if c == -0.5:
+            return 1.0 / np.sqrt(a)
+        if c == -1.0:
+            return 1.0 / a
+        if c == -2.0:
+            return 1.0 / (a * a)
+        return np.power(a, c)
+
+
+def _sign(a: Any) -> Any:
+    """-1, 0 or 1 like np.sign, but 0 for nan, as PyTorch's sign (the gradient of abs)."""
+    s = np.sign(a)
+    return np.where(s == s, s, 0.0)
+
+
 def _sigmoid(x: Any) -> Any:
     if x.__class__ is Tensor:
         return x.sigmoid()
@@ -453,6 +484,11 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     return share
 
 
+# PyTorch clamps x(1 - x) at 1e-12 in single precision: float(np.float32(1e-12)) is
+# 9.99999996e-13, and the gradient differs in the ninth digit where the clamp acts
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
 def _bce_forward(x: Any, t: Any) -> Any:
     # log is clamped at -100, as PyTorch does, so a probability of exactly 0 or 1 gives
     # a finite loss
@@ -539,8 +575,9 @@ DIV_C = _unary("div", "/", _div, lambda g, a, c, out: _div(g, c))
 # c / a is computed as PyTorch computes it, reciprocal(a) * c; its derivative is -c / a².
 RDIV = _unary("rdiv", "/", lambda a, c: _div(1.0, a) * c,
               lambda g, a, c, out: -(g * c) * (_div(1.0, a) * _div(1.0, a)))
-POW_C = _unary("pow", "**", _pow,
-               lambda g, a, c, out: _zeros_like(a) if c == 0 else g * (c * _pow(a, c - 1.0)))
+POW_C = _unary("pow", "**", _pow_scalar,
+               lambda g, a, c, out: (_zeros_like(a) if c == 0
+                                     else g * (c * _pow_scalar(a, c - 1.0))))
 RPOW = _unary("rpow", "**", lambda a, c: _pow(c, a),  # c ** a
               lambda g, a, c, out: g * _where((c == 0) & (_data(a) >= 0), 0.0,
                                               out * (math.log(c) if c > 0 else
@@ -552,7 +589,7 @@ EXP = _unary("exp", "exp", lambda a, _: _exp(a), lambda g, a, _, out: g * out)
 LOG = _unary("log", "log", lambda a, _: _log(a), lambda g, a, _, out: _div(g, a))
 LOG1P = _unary("log1p", "log1p", lambda a, _: _log1p(a), lambda g, a, _, out: _div(g, a + 1))
 SQRT = _unary("sqrt", "sqrt", lambda a, _: _sqrt(a), lambda g, a, _, out: _div(g, 2 * out))
-ABS = _unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * np.sign(_data(a)))
+ABS = _unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * _sign(_data(a)))
 TANH = _unary("tanh", "tanh", lambda a, _: np.tanh(a), lambda g, a, _, out: g * (1 - out * out))
 SIGMOID = _unary("sigmoid", "sigmoid", lambda a, _: _sigmoid(a),
                  lambda g, a, _, out: g * (1 - out) * out)
@@ -585,11 +622,18 @@ VAR = _unary("var", "var", lambda a, ctx: _var_forward(a, *ctx),
                  _ratio(2.0, _count(a.shape, ctx[0]) - ctx[2])
                  * _restore(g, a.shape, ctx[0], ctx[1])
                  * (a - a.mean(axis=ctx[0], keepdims=True))))
-# amax / amin (and max() / min() without dim): tied elements share the gradient equally
+# amax / amin: tied elements share the gradient equally (PyTorch's scale_grad_by_count; a
+# group whose maximum is nan matches no element, so all of it gets nan, as in PyTorch)
 AMAX = _unary("amax", "max", lambda a, dk: np.maximum.reduce(a, axis=dk[0], keepdims=dk[1]),
               lambda g, a, dk, out: _even_share(g, a, out, *dk))
 AMIN = _unary("amin", "min", lambda a, dk: np.minimum.reduce(a, axis=dk[0], keepdims=dk[1]),
               lambda g, a, dk, out: _even_share(g, a, out, *dk))
+# max() / min() of every element: the same, except that a nan result's gradient is shared by
+# the nans (PyTorch's evenly_distribute_backward: it treats the two cases differently)
+MAX_ALL = _unary("max", "max", lambda a, _: np.maximum.reduce(a, axis=None),
+                 lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True))
+MIN_ALL = _unary("min", "min", lambda a, _: np.minimum.reduce(a, axis=None),
+                 lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True))
 
 
 def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
@@ -599,11 +643,14 @@ def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
                               _count(a.shape, dims) - correction)
 
 
-def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool) -> Any:
+def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool,
+                nan_matches: bool = False) -> Any:
     # PyTorch's scale_grad_by_count(restore_reduced_dims(grad), restore(result) == self)
     ad = _data(a)
     od = np.reshape(_data(out), _reduced_shape(ad.shape, dims))
-    mask = (ad == od) | (np.isnan(ad) & np.isnan(od))
+    mask = ad == od
+    if nan_matches:
+        mask |= np.isnan(ad) & np.isnan(od)
     count = mask.sum(axis=dims, keepdims=True, dtype=ad.dtype)
     return _div(_restore(g, ad.shape, dims, keepdim), count) * mask
 
@@ -670,14 +717,15 @@ CROSS_ENTROPY = _unary("cross_entropy", "cross_entropy",
                        lambda a, ctx: _nll_forward(ctx.log_p, ctx), _cross_entropy_backward)
 BCE = _binary("binary_cross_entropy", "bce", _bce_forward,
               lambda g, x, t, out: unbroadcast(
-                  _div(g * (x - t), _clamp_min(x * (1 - x), 1e-12)), x.shape),
+                  _div(g * (x - t), _clamp_min(x * (1 - x), _BCE_EPSILON)), x.shape),
               lambda g, x, t, out: unbroadcast(g * (_log1p(-x) - _log(x)), t.shape))
 BCE_LOGITS = _nary("binary_cross_entropy_with_logits", "bce_logits", _bce_logits_forward,
                    _bce_logits_backward)
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     ADD, SUB, RSUB, MUL, DIV, RDIV, POW, RPOW, MATMUL, MAXIMUM, MINIMUM, NEG, EXP, LOG, LOG1P,
-    SQRT, ABS, TANH, SIGMOID, RELU, CLAMP, SUM, MEAN, VAR, AMAX, AMIN, RESHAPE, VIEW, FLATTEN,
+    SQRT, ABS, TANH, SIGMOID, RELU, CLAMP, SUM, MEAN, VAR, AMAX, AMIN, MAX_ALL, MIN_ALL,
+    RESHAPE, VIEW, FLATTEN,
     SQUEEZE, UNSQUEEZE, PERMUTE, EXPAND, CAST, CLONE, GETITEM, INDEX_PUT, CAT, STACK, WHERE,
     SOFTMAX, LOG_SOFTMAX, NLL_LOSS, CROSS_ENTROPY, BCE, BCE_LOGITS)}
 """The rule of every Tensor op by name (the constant-operand variants share a name)."""
@@ -693,7 +741,7 @@ _OPERAND_NUMBERS_UNREAD = frozenset(map(id, (
     INDEX_PUT, CAT, STACK, WHERE, SOFTMAX, LOG_SOFTMAX, NLL_LOSS)))
 # ... and these read their own result (exp's derivative is its output), so it must not change.
 _RESULT_READ = frozenset(map(id, (POW, RPOW, EXP, SQRT, TANH, SIGMOID, RELU, AMAX, AMIN,
-                                  SOFTMAX, LOG_SOFTMAX)))
+                                  MAX_ALL, MIN_ALL, SOFTMAX, LOG_SOFTMAX)))
 
 
 # -------------------------------------------------------------------------- the node
@@ -1398,7 +1446,7 @@ class Tensor:
             return _binary_node(POW, self, other)
         c = _number(other)
         if c is not None:
-            return _make(_pow(self.data, c), POW_C, self, c, self.requires_grad)
+            return _make(_pow_scalar(self.data, c), POW_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor ** " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(POW, self, o)
 
@@ -1613,14 +1661,18 @@ class Tensor:
         goes to the element ``indices`` points at (the first maximum), as in PyTorch.
         """
         if dim is None and axis is None:
-            return self.amax()
+            self._check_nonempty("max")
+            return _make(MAX_ALL.forward(self.data, None), MAX_ALL, self, None,
+                         self.requires_grad)
         return self._select("max", np.argmax, dim, keepdim, axis, keepdims)
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
         """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair."""
         if dim is None and axis is None:
-            return self.amin()
+            self._check_nonempty("min")
+            return _make(MIN_ALL.forward(self.data, None), MIN_ALL, self, None,
+                         self.requires_grad)
         return self._select("min", np.argmin, dim, keepdim, axis, keepdims)
 
     def _check_nonempty(self, op: str) -> None:

@@ -197,6 +197,19 @@ def test_data_must_be_a_float_array() -> None:
     assert isinstance(s.data, np.ndarray) and s.data.shape == () and s.item() == 3.0
 
 
+def test_a_zero_dimensional_parameter_stays_an_array_after_optimizer_steps() -> None:
+    # found while writing these tests: 0-d arithmetic gives NumPy scalars, so an optimizer
+    # step used to leave a 0-d parameter holding np.float64 instead of an array
+    for opt_class in (optim.SGD, optim.Adam):
+        p = Tensor(2.0, requires_grad=True)
+        opt = opt_class([p], lr=0.1)
+        for _ in range(2):
+            opt.zero_grad()
+            (p * p).backward()
+            opt.step()
+            assert isinstance(p.data, np.ndarray) and p.data.shape == ()
+
+
 def test_numpy_operands_are_copied_so_later_edits_cannot_change_the_gradient() -> None:
     # found while writing these tests: a NumPy array operand used to be kept as it was, so
     # editing it after the forward pass silently changed the gradient (no Tensor to count it)
