@@ -1303,7 +1303,10 @@ class Tensor:
         shape. With ``create_graph=True`` the backward pass is recorded, so the
         gradients in ``.grad`` are Tensors that can be differentiated again.
         ``retain_graph`` is accepted for PyTorch compatibility: graphs here are
-        never freed by backward, so every graph can be walked again.
+        never freed by backward, so every graph can be walked again. A tensor whose
+        numbers the graph's formulas read must not have been edited since the forward
+        pass (an optimizer step edits every parameter): backward raises a RuntimeError
+        naming it, as PyTorch does.
 
         With create_graph, ``x.grad`` refers back to ``x`` through its history (a
         reference cycle, as in PyTorch, which warns too); :func:`autograd_mini.grad`
