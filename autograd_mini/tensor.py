@@ -759,7 +759,7 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
     t = _new(Tensor)
     # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
     t._data = data if data.__class__ is np.ndarray else np.asarray(data)
-    t._version_counter = [0] if counter is None else counter
+    t._version_counter = counter
     t.grad = None
     t.label = ""
     t._retains_grad = False
@@ -783,12 +783,31 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
     # unary rule, a tuple for the others. (The result's own version starts at 0.)
     arity = op.arity
     if arity == UNARY:
-        t._saved_versions = a._version_counter[0]
+        vc = a._version_counter
+        t._saved_versions = 0 if vc is None else vc[0]
     elif arity == BINARY:
-        t._saved_versions = (a._version_counter[0], b._version_counter[0])
+        va, vb = a._version_counter, b._version_counter
+        t._saved_versions = _UNEDITED if va is vb is None else (_version(a), _version(b))
     else:
-        t._saved_versions = tuple([p._version_counter[0] for p in a])
+        t._saved_versions = tuple([_version(p) for p in a])
     return t
+
+
+_UNEDITED = (0, 0)  # the versions of two operands never edited, shared by all such nodes
+
+
+def _version(t: Tensor) -> int:
+    """The tensor's version: how often its numbers were edited (None: never, no view)."""
+    vc = t._version_counter
+    return 0 if vc is None else vc[0]
+
+
+def _shared_counter(t: Tensor) -> list[int]:
+    """``t``'s version counter, made now if it has none yet, to share with a view."""
+    vc = t._version_counter
+    if vc is None:
+        vc = t._version_counter = [0]
+    return vc
 
 
 def _view_counter(view: Any, base: Tensor) -> list[int] | None:
@@ -797,7 +816,7 @@ def _view_counter(view: Any, base: Tensor) -> list[int] | None:
     As in PyTorch, a view and its base count their edits together: ``v.data -= 1``
     writes into the base's numbers too.
     """
-    return base._version_counter if np.may_share_memory(view, base._data) else None
+    return _shared_counter(base) if np.may_share_memory(view, base._data) else None
 
 
 def _check_versions(order: Sequence[Any]) -> None:
@@ -810,14 +829,15 @@ def _check_versions(order: Sequence[Any]) -> None:
             continue
         arity = node._op.arity
         if arity == UNARY:
-            changed = node._a._version_counter[0] != saved
+            changed = _version(node._a) != saved
         elif arity == BINARY:
-            changed = (node._a._version_counter[0], node._b._version_counter[0]) != saved
+            changed = (_version(node._a), _version(node._b)) != saved
         else:
-            changed = tuple([p._version_counter[0] for p in node._a]) != saved
+            changed = tuple([_version(p) for p in node._a]) != saved
         # the result: its counter starts at 0, unless it is a view (and then its rule does
         # not read it)
-        if changed or (node._version_counter[0] and id(node._op) in _RESULT_READ):
+        if changed or (node._version_counter is not None and node._version_counter[0]
+                       and id(node._op) in _RESULT_READ):
             _version_error(node)
 
 
@@ -827,12 +847,12 @@ def _version_error(node: Tensor) -> None:
     assert op is not None
     saved = node._saved_versions
     label = f" {node.label!r}" if node.label else ""
-    if node._version_counter[0] and id(op) in _RESULT_READ:
-        raise _changed(f"the result of {op.name}", node, op, label, 0,
-                       node._version_counter[0], "numbers")
+    if _version(node) and id(op) in _RESULT_READ:
+        raise _changed(f"the result of {op.name}", node, op, label, 0, _version(node),
+                       "numbers")
     for i, (p, was) in enumerate(zip(parents(node), saved if isinstance(saved, tuple)
                                      else (saved,))):
-        now = p._version_counter[0]
+        now = _version(p)
         if now == was:
             continue
         if now // _RESHAPED != was // _RESHAPED:
@@ -871,7 +891,7 @@ def _one(shape: Shape, dtype: Any) -> Any:
 def _leaf(data: Any, requires_grad: bool = False, counter: list[int] | None = None) -> Tensor:
     t = _new(Tensor)
     t._data = data
-    t._version_counter = [0] if counter is None else counter
+    t._version_counter = counter
     t._saved_versions = None
     t.grad = None
     t.label = ""
@@ -1021,7 +1041,7 @@ def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
 
 
 def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
-    ad, bd = a.data, b.data
+    ad, bd = a._data, b._data
     if ad.shape != bd.shape:
         _check_broadcast(rule.name, ad.shape, bd.shape)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
@@ -1031,7 +1051,7 @@ def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
 
 
 def _matmul_node(a: Tensor, b: Tensor) -> Tensor:
-    ad, bd = a.data, b.data
+    ad, bd = a._data, b._data
     if ad.ndim != 2 or bd.ndim != 2 or ad.shape[1] != bd.shape[0]:
         _check_matmul(ad.shape, bd.shape)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
@@ -1091,7 +1111,7 @@ class Tensor:
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Tensor: requires_grad must be True or False, got {requires_grad!r}")
         self._data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
-        self._version_counter = [0]  # edits of the numbers (see the data property)
+        self._version_counter: list[int] | None = None  # see the data property
         self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
         self.grad: Any = None
         self.label = label
@@ -1111,20 +1131,27 @@ class Tensor:
     # formula reads has changed since: the gradient would silently use the new numbers.
     # A view shares its base's counter. Not seen: writes that never pass through the Tensor,
     # such as t.data[0] = 5, np.copyto(t.data, ...) or edits to an array given to from_numpy.
+    # (The counter is a one-item list that views share, or None until the first edit or view:
+    # most tensors are never edited, and a list for each would cost 64 bytes.)
     def _set_data(self, value: Any) -> None:
         old = self._data
+        vc = self._version_counter
         if value is old:  # t.data += 1: the array (and every view of it) was edited
-            self._version_counter[0] += 1
+            if vc is None:
+                self._version_counter = [1]
+            else:
+                vc[0] += 1
             return
         # A new array shares no memory with the old one's views: a counter of its own. A new
         # shape or dtype also counts as _RESHAPED, which even formulas that read only their
         # operands' shapes (add, sum, reshape ...) care about.
+        now = 0 if vc is None else vc[0]
         if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
-            self._version_counter = [self._version_counter[0] + 1]  # an optimizer step
+            self._version_counter = [now + 1]  # an optimizer step
         else:
             value = _data_array(value)
             same = value.shape == old.shape and value.dtype == old.dtype
-            self._version_counter = [self._version_counter[0] + (1 if same else _RESHAPED + 1)]
+            self._version_counter = [now + (1 if same else _RESHAPED + 1)]
         self._data = value
 
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
@@ -1133,17 +1160,17 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor's numbers were changed in place (PyTorch's ``_version``)."""
-        return self._version_counter[0] % _RESHAPED
+        return _version(self) % _RESHAPED
 
     @property
     def shape(self) -> Shape:
         """The array's shape, a tuple (PyTorch's ``t.shape``)."""
-        return self.data.shape  # type: ignore[no-any-return]
+        return self._data.shape  # type: ignore[no-any-return]
 
     @property
     def ndim(self) -> int:
         """Number of axes."""
-        return self.data.ndim  # type: ignore[no-any-return]
+        return self._data.ndim  # type: ignore[no-any-return]
 
     def dim(self) -> int:
         """Number of axes (PyTorch's name)."""
@@ -1152,7 +1179,7 @@ class Tensor:
     @property
     def dtype(self) -> np.dtype[Any]:
         """The NumPy dtype: float64 (default) or float32."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> _Size:
@@ -1251,7 +1278,7 @@ class Tensor:
     # ---- graph housekeeping
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array, with no history and no grad."""
-        t = _leaf(self._data, counter=self._version_counter)  # shares numbers and edits
+        t = _leaf(self._data, counter=_shared_counter(self))  # shares numbers and edits
         t.label = self.label
         return t
 
@@ -1770,7 +1797,7 @@ class Tensor:
                              f"of shape {self.shape}")
         axes = tuple(d % n for d in axes)
         return _make(self._data.transpose(axes), PERMUTE, self, axes, self.requires_grad,
-                     self._version_counter)  # always a view
+                     _shared_counter(self))  # always a view
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Axes ``dim0`` and ``dim1`` swapped (PyTorch's two-axis transpose)."""
@@ -1801,7 +1828,7 @@ class Tensor:
         if any(n < 0 for n in full_shape):
             raise ValueError(f"expand: -1 is only allowed for existing axes ({target})")
         return _make(np.broadcast_to(self._data, full_shape), EXPAND, self, full_shape,
-                     self.requires_grad, self._version_counter)  # always a (read-only) view
+                     self.requires_grad, _shared_counter(self))  # always a (read-only) view
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Same as :meth:`expand` (NumPy's name)."""
