@@ -110,7 +110,7 @@ def _numerical(fn: Callable[..., Any], args: tuple[Any, ...], wrt: list[int],
     result: list[list[Any]] = [[] for _ in range(n_out)]
     for i in wrt:
         x = args[i]
-        original = x.data
+        original, counter = x.data, x._version_counter
         columns: list[list[Any]] = [[] for _ in range(n_out)]
         try:
             for j in range(original.size):
@@ -126,6 +126,8 @@ def _numerical(fn: Callable[..., Any], args: tuple[Any, ...], wrt: list[int],
                     columns[o].append((values[0][o] - values[1][o]) / (2 * eps))
         finally:
             x.data = original
+            # the numbers are back as they were: graphs recorded before stay valid
+            x._version_counter = counter
         for o in range(n_out):
             jac = np.array(columns[o]).reshape(original.size, sizes[o]).T
             result[o].append(jac)

@@ -14,6 +14,9 @@ and ``Rule.arity`` says which of ``_a``/``_b`` are parents. Each kind also has
 its gradient in ``.grad`` although it is not a leaf; every Value does), a ``_g`` slot
 (its gradient so far, used only during a backward pass; None otherwise) and the hooks
 ``_seed``, ``_grad_result`` and ``_first_grad`` that ``grad()`` and ``backward()`` use.
+A kind may also define ``_check_graph(order)`` (a static method), called before a
+backward pass moves any gradient, to refuse a graph it cannot differentiate correctly
+(Tensor: one whose operands were edited in place after the forward pass).
 
 Constants stay plain numbers instead of becoming nodes, and a node keeps no
 closure: it points at its parents and at a shared Rule, never back at itself, so
@@ -22,6 +25,14 @@ closures make cycles and leave them to the slow cyclic garbage collector).
 
 One iterative walk (:func:`topological_order`, an explicit stack, no recursion)
 serves both node kinds, ``backward()`` and :func:`~autograd_mini.grad`.
+
+Graph lifetime. A backward pass frees nothing. A rule reads only its operands, its
+result and its context (cross_entropy's context keeps the log-probabilities it
+computed), all of which the graph holds anyway: there are no intermediate buffers
+that PyTorch would free after ``backward()`` unless ``retain_graph=True``. So every
+graph can be walked again, each pass adding its gradients once more, and
+``retain_graph`` is accepted only for compatibility. A graph lives as long as
+something refers to its output, and reference counting frees it when dropped.
 """
 
 from __future__ import annotations
@@ -182,8 +193,11 @@ class detect_anomaly:
         _set_mode(anomaly=self.prev.pop())
 
 
+# Why an op may turn finite inputs into nan or inf: forward, then backward (by op name,
+# shared by Values and Tensors); ops not listed can only overflow.
 _HINTS = {
     "log": "log is defined for x > 0: log(0) = -inf and log(x < 0) = nan",
+    "log1p": "log1p(x) = log(1 + x) is defined for x > -1: log1p(-1) = -inf, below it nan",
     "div": "division by zero (or 0/0, inf/inf)",
     "rdiv": "division by zero",
     "pow": "a negative base with a non-integer exponent is nan; 0 to a negative power is "
@@ -191,12 +205,39 @@ _HINTS = {
     "rpow": "a negative base with a non-integer exponent is nan, or the power overflows",
     "exp": "exp(x) overflows to inf for x > 709.78 in float64 (x > 88.72 in float32)",
     "sqrt": "sqrt is defined for x >= 0",
+    "var": "the variance divides by n - correction, which is 0 or less here (e.g. one element "
+    "with the default correction=1)",
+    "mean": "the mean of no elements is 0/0",
+    "to": "float32 holds numbers up to 3.4e38: larger ones become inf",
 }
+_BACKWARD_HINTS = {
+    "log": "the derivative 1/x is infinite at x = 0",
+    "log1p": "the derivative 1/(1 + x) is infinite at x = -1",
+    "sqrt": "the derivative 1/(2 sqrt(x)) is infinite at x = 0",
+    "div": "the derivatives 1/b and -a/b² are infinite at b = 0 (or overflow for a tiny b)",
+    "rdiv": "the derivative -c/x² is infinite at x = 0 (or overflows for a tiny x)",
+    "pow": "the derivative c·x^(c-1) is infinite at x = 0 when c < 1, and the exponent's "
+    "derivative x^c·log(x) is nan for x < 0",
+    "rpow": "the derivative c^x·log(c) is nan for a negative base c",
+    "var": "the variance divides by n - correction, which is 0 or less here",
+    "binary_cross_entropy": "the target's derivative log(1 - p) - log(p) is infinite where "
+    "the probability p is 0 or 1",
+}
+# Ops whose result element i comes from their operands' elements i (after broadcasting):
+# an anomaly message can then show the operands' numbers at the bad element.
+_ELEMENTWISE = frozenset({
+    "add", "sub", "rsub", "mul", "div", "rdiv", "pow", "rpow", "neg", "exp", "log", "log1p",
+    "sqrt", "abs", "tanh", "sigmoid", "relu", "clamp", "maximum", "minimum", "where", "to",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits"})
+
+
+def _data(x: Any) -> Any:
+    return x.data if hasattr(x, "_op") else x
 
 
 def _bad(x: Any) -> bool:
     """True if x (a number, an array or a node) holds nan or inf anywhere."""
-    data = x.data if hasattr(x, "_op") else x
+    data = _data(x)
     if isinstance(data, float):
         return data - data != 0  # nan - nan and inf - inf are nan
     if isinstance(data, int):
@@ -207,6 +248,7 @@ def _bad(x: Any) -> bool:
 
 
 def _describe(x: Any, name: str = "") -> str:
+    """A node as an anomaly message names it: ``a = -1.0``, ``W of shape (3, 2)``."""
     if not hasattr(x, "_op"):
         return f"constant {x!r}" if isinstance(x, (int, float)) else f"constant of shape {x.shape}"
     label = x.label or name
@@ -217,39 +259,93 @@ def _describe(x: Any, name: str = "") -> str:
 
 
 def _operands(op: Rule, a: Any, b: Any) -> list[Any]:
-    if op.arity == UNARY:
-        return [a] if b is None else [a, b]
+    if op.arity == UNARY:  # b is a constant (a float) or the rule's context (axes, shapes ...)
+        return [a, b] if isinstance(b, float) else [a]
     if op.arity == BINARY:
         return [a, b]
     return list(a)
 
 
+def _first_bad(data: Any) -> tuple[int, ...] | None:
+    """Where the first nan or inf of an array is (None for a number or a one-element array)."""
+    if isinstance(data, (int, float)) or getattr(data, "size", 1) <= 1 or data.ndim == 0:
+        return None
+    import numpy as np
+
+    return tuple(int(i) for i in np.argwhere(~np.isfinite(data))[0])
+
+
+def _numbers_at(where: tuple[int, ...], shape: tuple[int, ...], operands: list[Any]) -> str:
+    """The operands' numbers that made element ``where`` of an elementwise op's result."""
+    import numpy as np
+
+    shown = []
+    for i, x in enumerate(operands):
+        data = _data(x)
+        if not hasattr(data, "shape"):
+            continue  # a plain number is in the message already
+        try:
+            value = np.broadcast_to(data, shape)[where]
+        except ValueError:
+            return ""
+        name = (x.label if hasattr(x, "_op") and x.label else f"input {i}")
+        shown.append(f"{name} = {float(value)!r}")
+    return f", where {' and '.join(shown)}," if shown else ""
+
+
+def check_forward(node: Any, op: Rule, a: Any, b: Any) -> None:
+    """Under ``detect_anomaly``, check a result that records no history (data only)."""
+    if _mode.anomaly:
+        _check_forward(node, op, a, b)
+
+
 def _check_forward(node: Any, op: Rule, a: Any, b: Any) -> None:
     operands = _operands(op, a, b)
     if _bad(node) and not any(_bad(x) for x in operands if x is not None):
-        what = "nan" if _has_nan(node) else "inf"
-        inputs = ", ".join(_describe(x) for x in operands)
+        data = _data(node)
+        what = "nan" if _has_nan(data) else "inf"
+        inputs = ", ".join(_describe(x, f"input {i}") for i, x in enumerate(operands))
+        where = _first_bad(data)
+        at = ""
+        if where is not None:
+            at = f" at index {where}"
+            if op.name in _ELEMENTWISE:
+                at += _numbers_at(where, data.shape, operands)
         hint = _HINTS.get(op.name, "the result overflows the floating-point range")
         raise AnomalyError(
-            f"detect_anomaly: forward {op.name}({inputs}) produced {what} from finite inputs "
-            f"({hint})"
+            f"detect_anomaly: forward {op.name}({inputs}) produced {what}{at} from finite "
+            f"inputs ({hint})"
         )
 
 
 def _check_backward(node: Any, g: Any, parent: Any, index: int, share: Any) -> None:
-    if share is not None and _bad(share) and not _bad(g):
-        what = "nan" if _has_nan(share) else "inf"
-        inputs = ", ".join(_describe(x) for x in _operands(node._op, node._a, node._b))
+    if share is None or not _bad(share) or _bad(g):
+        return
+    operands = _operands(node._op, node._a, node._b)
+    if not any(_bad(x) for x in (node, *operands)):  # else a nan came in with the inputs
+        share_data = _data(share)
+        what = "nan" if _has_nan(share_data) else "inf"
+        inputs = ", ".join(_describe(x, f"input {i}") for i, x in enumerate(operands))
         label = f" {node.label!r}" if node.label else ""
+        where = _first_bad(share_data)
+        at = ""
+        if where is not None:
+            at = f" at index {where}"
+            same_shape = [x for x in operands if getattr(_data(x), "shape", None)
+                          == share_data.shape]
+            if node._op.name in _ELEMENTWISE or same_shape == [parent]:
+                at += _numbers_at(where, share_data.shape,
+                                  same_shape if node._op.name in _ELEMENTWISE else [parent])
+        hint = _BACKWARD_HINTS.get(node._op.name) or _HINTS.get(
+            node._op.name, "the local derivative is not finite there, or the gradient overflows")
         raise AnomalyError(
             f"detect_anomaly: backward of {node._op.name}{label} sent {what} to its input "
-            f"{index} ({_describe(parent)}) from a finite incoming gradient; inputs were "
-            f"{inputs} ({_HINTS.get(node._op.name, 'the local derivative is not finite there')})"
+            f"{index} ({_describe(parent, f'input {index}')}){at} from finite inputs and a "
+            f"finite incoming gradient; inputs were {inputs} ({hint})"
         )
 
 
-def _has_nan(x: Any) -> bool:
-    data = x.data if hasattr(x, "_op") else x
+def _has_nan(data: Any) -> bool:
     if isinstance(data, float):
         return data != data
     import numpy as np
@@ -359,6 +455,12 @@ def backward_pass(
     """
     if order is None:
         order = topological_order(roots)
+    # A node kind may refuse the pass before any gradient moves (Tensor: an operand that a
+    # backward formula reads was changed in place since the forward pass).
+    for kind in (roots[0].__class__,) if len(roots) == 1 else {r.__class__ for r in roots}:
+        check_graph = getattr(kind, "_check_graph", None)
+        if check_graph is not None:
+            check_graph(order)
     collect_all = capture is None
     wanted = set(capture) if capture is not None else ()
     # A kind whose class says every node requires and retains its gradient (Value) is
@@ -447,9 +549,15 @@ def backward_pass(
                         if observe is not None:
                             observe(node, g, [(p, share) for p, share in zip(a, shares)
                                               if share is not None and p.requires_grad])
-        except BaseException:
-            for node in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
-                node._g = None
+        except BaseException as exc:
+            for n in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
+                n._g = None
+            if create_graph and isinstance(exc, AnomalyError) and "forward" in str(exc)[:30]:
+                # an op of the recorded backward pass: say whose backward formula it is in
+                label = f" {node.label!r}" if node.label else ""
+                where = f"while recording the backward of {node._op.name}{label} (create_graph)"
+                raise AnomalyError(str(exc).replace("detect_anomaly:", f"detect_anomaly: {where}:",
+                                                    1)) from None
             raise
     return result
 
@@ -458,6 +566,7 @@ def grad(
     outputs: Any,
     inputs: Any,
     grad_outputs: Any = None,
+    retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Any, ...]:
@@ -468,7 +577,8 @@ def grad(
     ``create_graph=True`` the backward pass is itself recorded, so the results can be
     differentiated again: for y = x**3 at x = 2, three nested calls give 12, 12 and 6.
     An input the outputs do not depend on is an error unless ``allow_unused=True``
-    (then its gradient is None).
+    (then its gradient is None). ``retain_graph`` is accepted for PyTorch compatibility:
+    a backward pass never frees the graph here, so it can always be walked again.
     """
     outs = _as_tuple(outputs, "outputs")
     ins = _as_tuple(inputs, "inputs")

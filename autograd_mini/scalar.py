@@ -374,8 +374,13 @@ class Value:
         return _node(0.0 if x <= 0 else x, RELU, self, None)
 
     # ---- gradients
-    def backward(self, gradient: Number = 1.0) -> None:
-        """Add d self / d node (times ``gradient``) to ``.grad`` of every node self depends on."""
+    def backward(self, gradient: Number = 1.0, retain_graph: bool | None = None) -> None:
+        """Add d self / d node (times ``gradient``) to ``.grad`` of every node self depends on.
+
+        The graph is never freed by backward (a node keeps nothing but its operands), so it
+        can be walked again: a second call adds the same gradients once more.
+        ``retain_graph`` is accepted for PyTorch compatibility and changes nothing.
+        """
         backward_pass([self], [self._seed(gradient, False, "Value.backward")], capture=())
 
     # hooks for graph.grad: what gradient an output starts from, and how a result looks

@@ -59,6 +59,9 @@ def save(state_dict: Mapping[str, Any], path: PathLike) -> None:
         arrays[key] = _as_array(key, value)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):  # else mkstemp would name its temporary file, not this
+        raise FileNotFoundError(f"save: cannot write {path!r}: the folder {folder!r} does "
+                                "not exist")
     fd, tmp = tempfile.mkstemp(prefix=".autograd_mini-", suffix=".npz.tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
@@ -80,8 +83,13 @@ def load(path: PathLike) -> dict[str, np.ndarray]:
     corrupt file. Pickled data is never unpickled.
     """
     path = os.fspath(path)
-    with open(path, "rb") as f:
-        head = f.read(4)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as exc:  # the same kind of error, saying who and what in one line
+        reason = ("there is no such file" if isinstance(exc, FileNotFoundError) else
+                  "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror)
+        raise type(exc)(f"load: cannot read {path!r}: {reason}") from None
     if head[:2] != b"PK":
         what = ("a Python pickle, which can run code when loaded; it is never read"
                 if head[:1] == b"\x80" else f"it starts with {head!r}")

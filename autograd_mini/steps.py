@@ -120,11 +120,15 @@ def backprop_steps(root: Any, gradient: Any = None) -> Iterator[BackpropStep]:
     ``gradient`` seeds the root as in ``backward(gradient)`` (default 1). Nodes no
     gradient reaches are skipped, as the engine skips them. ``.grad`` is left alone.
     """
+    # the arguments are checked and the pass is run now, so a mistake raises at the call,
+    # not at the first next(); the steps are handed out one by one
     if not hasattr(root, "_op"):
         raise TypeError(f"backprop_steps: expected a Value or a Tensor, got {type(root).__name__}")
     seed = root._seed(gradient, False, "backprop_steps")
-    names = node_names(root)
-    records = _run(root, seed)
+    return _steps(root, seed, node_names(root), _run(root, seed))
+
+
+def _steps(root: Any, seed: Any, names: Any, records: list[_Record]) -> Iterator[BackpropStep]:
     grads: dict[Any, Any] = {root: seed}
     done: list[Any] = []
     for index, (node, g, edges, stored, updates) in enumerate(records, 1):

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
@@ -71,7 +72,9 @@ from .graph import (
     UNARY,
     Rule,
     backward_pass,
+    check_forward,
     is_grad_enabled,
+    parents,
     record,
     threads_off_default,
 )
@@ -282,6 +285,37 @@ def _pow(a: Any, b: Any) -> Any:
         return np.power(a, b)
 
 
+def _pow_scalar(a: Any, c: float) -> Any:
+    """``a ** c`` for a number ``c``, computed as torch.pow(tensor, c) computes it.
+
+    PyTorch replaces a few exponents by cheaper formulas (x*x for 2, 1/sqrt(x) for -0.5
+    ...). They round differently from pow, and differ at the edges too: sqrt(-inf) is nan
+    where pow(-inf, 0.5) is inf. Using the same ones makes results and gradients agree.
+    """
+    if a.__class__ is Tensor:
+        return a**c
+    with _quiet():
+        if c == 2.0:
+            return a * a
+        if c == 3.0:
+            return a * a * a
+        if c == 0.5:
+            return np.sqrt(a)
+        if c == -0.5:
+            return 1.0 / np.sqrt(a)
+        if c == -1.0:
+            return 1.0 / a
+        if c == -2.0:
+            return 1.0 / (a * a)
+        return np.power(a, c)
+
+
+def _sign(a: Any) -> Any:
+    """-1, 0 or 1 like np.sign, but 0 for nan, as PyTorch's sign (the gradient of abs)."""
+    s = np.sign(a)
+    return np.where(s == s, s, 0.0)
+
+
 def _sigmoid(x: Any) -> Any:
     if x.__class__ is Tensor:
         return x.sigmoid()
@@ -453,6 +487,11 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     return share
 
 
+# PyTorch clamps x(1 - x) at 1e-12 in single precision: float(np.float32(1e-12)) is
+# 9.99999996e-13, and the gradient differs in the ninth digit where the clamp acts
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
 def _bce_forward(x: Any, t: Any) -> Any:
     # log is clamped at -100, as PyTorch does, so a probability of exactly 0 or 1 gives
     # a finite loss
@@ -539,8 +578,9 @@ DIV_C = _unary("div", "/", _div, lambda g, a, c, out: _div(g, c))
 # c / a is computed as PyTorch computes it, reciprocal(a) * c; its derivative is -c / a².
 RDIV = _unary("rdiv", "/", lambda a, c: _div(1.0, a) * c,
               lambda g, a, c, out: -(g * c) * (_div(1.0, a) * _div(1.0, a)))
-POW_C = _unary("pow", "**", _pow,
-               lambda g, a, c, out: _zeros_like(a) if c == 0 else g * (c * _pow(a, c - 1.0)))
+POW_C = _unary("pow", "**", _pow_scalar,
+               lambda g, a, c, out: (_zeros_like(a) if c == 0
+                                     else g * (c * _pow_scalar(a, c - 1.0))))
 RPOW = _unary("rpow", "**", lambda a, c: _pow(c, a),  # c ** a
               lambda g, a, c, out: g * _where((c == 0) & (_data(a) >= 0), 0.0,
                                               out * (math.log(c) if c > 0 else
@@ -552,7 +592,7 @@ EXP = _unary("exp", "exp", lambda a, _: _exp(a), lambda g, a, _, out: g * out)
 LOG = _unary("log", "log", lambda a, _: _log(a), lambda g, a, _, out: _div(g, a))
 LOG1P = _unary("log1p", "log1p", lambda a, _: _log1p(a), lambda g, a, _, out: _div(g, a + 1))
 SQRT = _unary("sqrt", "sqrt", lambda a, _: _sqrt(a), lambda g, a, _, out: _div(g, 2 * out))
-ABS = _unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * np.sign(_data(a)))
+ABS = _unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * _sign(_data(a)))
 TANH = _unary("tanh", "tanh", lambda a, _: np.tanh(a), lambda g, a, _, out: g * (1 - out * out))
 SIGMOID = _unary("sigmoid", "sigmoid", lambda a, _: _sigmoid(a),
                  lambda g, a, _, out: g * (1 - out) * out)
@@ -585,11 +625,18 @@ VAR = _unary("var", "var", lambda a, ctx: _var_forward(a, *ctx),
                  _ratio(2.0, _count(a.shape, ctx[0]) - ctx[2])
                  * _restore(g, a.shape, ctx[0], ctx[1])
                  * (a - a.mean(axis=ctx[0], keepdims=True))))
-# amax / amin (and max() / min() without dim): tied elements share the gradient equally
+# amax / amin: tied elements share the gradient equally (PyTorch's scale_grad_by_count; a
+# group whose maximum is nan matches no element, so all of it gets nan, as in PyTorch)
 AMAX = _unary("amax", "max", lambda a, dk: np.maximum.reduce(a, axis=dk[0], keepdims=dk[1]),
               lambda g, a, dk, out: _even_share(g, a, out, *dk))
 AMIN = _unary("amin", "min", lambda a, dk: np.minimum.reduce(a, axis=dk[0], keepdims=dk[1]),
               lambda g, a, dk, out: _even_share(g, a, out, *dk))
+# max() / min() of every element: the same, except that a nan result's gradient is shared by
+# the nans (PyTorch's evenly_distribute_backward: it treats the two cases differently)
+MAX_ALL = _unary("max", "max", lambda a, _: np.maximum.reduce(a, axis=None),
+                 lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True))
+MIN_ALL = _unary("min", "min", lambda a, _: np.minimum.reduce(a, axis=None),
+                 lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True))
 
 
 def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
@@ -599,11 +646,14 @@ def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
                               _count(a.shape, dims) - correction)
 
 
-def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool) -> Any:
+def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool,
+                nan_matches: bool = False) -> Any:
     # PyTorch's scale_grad_by_count(restore_reduced_dims(grad), restore(result) == self)
     ad = _data(a)
     od = np.reshape(_data(out), _reduced_shape(ad.shape, dims))
-    mask = (ad == od) | (np.isnan(ad) & np.isnan(od))
+    mask = ad == od
+    if nan_matches:
+        mask |= np.isnan(ad) & np.isnan(od)
     count = mask.sum(axis=dims, keepdims=True, dtype=ad.dtype)
     return _div(_restore(g, ad.shape, dims, keepdim), count) * mask
 
@@ -670,43 +720,162 @@ CROSS_ENTROPY = _unary("cross_entropy", "cross_entropy",
                        lambda a, ctx: _nll_forward(ctx.log_p, ctx), _cross_entropy_backward)
 BCE = _binary("binary_cross_entropy", "bce", _bce_forward,
               lambda g, x, t, out: unbroadcast(
-                  _div(g * (x - t), _clamp_min(x * (1 - x), 1e-12)), x.shape),
+                  _div(g * (x - t), _clamp_min(x * (1 - x), _BCE_EPSILON)), x.shape),
               lambda g, x, t, out: unbroadcast(g * (_log1p(-x) - _log(x)), t.shape))
 BCE_LOGITS = _nary("binary_cross_entropy_with_logits", "bce_logits", _bce_logits_forward,
                    _bce_logits_backward)
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     ADD, SUB, RSUB, MUL, DIV, RDIV, POW, RPOW, MATMUL, MAXIMUM, MINIMUM, NEG, EXP, LOG, LOG1P,
-    SQRT, ABS, TANH, SIGMOID, RELU, CLAMP, SUM, MEAN, VAR, AMAX, AMIN, RESHAPE, VIEW, FLATTEN,
+    SQRT, ABS, TANH, SIGMOID, RELU, CLAMP, SUM, MEAN, VAR, AMAX, AMIN, MAX_ALL, MIN_ALL,
+    RESHAPE, VIEW, FLATTEN,
     SQUEEZE, UNSQUEEZE, PERMUTE, EXPAND, CAST, CLONE, GETITEM, INDEX_PUT, CAT, STACK, WHERE,
     SOFTMAX, LOG_SOFTMAX, NLL_LOSS, CROSS_ENTROPY, BCE, BCE_LOGITS)}
 """The rule of every Tensor op by name (the constant-operand variants share a name)."""
+
+# What each backward formula reads besides g, for the in-place check (_check_versions). By
+# default a formula reads its operands' numbers; these read only their shapes (or nothing), so
+# their operands may change between the forward and the backward pass, as in PyTorch
+# (y = x * 2, then x += 1 under no_grad, then y.backward() is fine) ... (sets of id(rule):
+# the rules live as long as the module, and an id is quicker to look up than a Rule)
+_OPERAND_NUMBERS_UNREAD = frozenset(map(id, (
+    ADD, SUB, ADD_C, SUB_C, RSUB, MUL_C, DIV_C, NEG, EXP, SQRT, TANH, SIGMOID, RELU, SUM, MEAN,
+    RESHAPE, VIEW, FLATTEN, SQUEEZE, UNSQUEEZE, PERMUTE, EXPAND, CAST, CLONE, GETITEM,
+    INDEX_PUT, CAT, STACK, WHERE, SOFTMAX, LOG_SOFTMAX, NLL_LOSS)))
+# ... and these read their own result (exp's derivative is its output), so it must not change.
+_RESULT_READ = frozenset(map(id, (POW, RPOW, EXP, SQRT, TANH, SIGMOID, RELU, AMAX, AMIN,
+                                  MAX_ALL, MIN_ALL, SOFTMAX, LOG_SOFTMAX)))
 
 
 # -------------------------------------------------------------------------- the node
 _new = object.__new__
 
 
-def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool) -> Tensor:
+def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
+          counter: list[int] | None = None) -> Tensor:
     """A new Tensor made by ``op``; it records ``op`` and its operands only when an
-    operand requires grad and grad mode is on (otherwise it is a plain leaf)."""
+    operand requires grad and grad mode is on (otherwise it is a plain leaf).
+
+    ``counter``: the version counter to share, for a result that is a view of ``a``'s
+    array (so an in-place write through either shows in both, see _view_counter).
+    """
     t = _new(Tensor)
     # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
-    t.data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t._data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t._version_counter = counter
     t.grad = None
     t.label = ""
     t._retains_grad = False
     t._g = None
     if not requires_grad:
         t.requires_grad = False
-        t._op = t._a = t._b = None
-    elif threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
+        t._op = t._a = t._b = t._saved_versions = None
+        if threads_off_default[0]:  # detect_anomaly checks data-only results too
+            check_forward(t, op, a, b)
+        return t
+    if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
         record(t, op, a, b)
-        t.requires_grad = t._op is not None
+        if t._op is None:
+            t.requires_grad = False
+            t._saved_versions = None
+            return t
     else:
-        t.requires_grad = True
         t._op, t._a, t._b = op, a, b
+    t.requires_grad = True
+    # the parents' versions now, which backward checks (_check_versions): one int for a
+    # unary rule, a tuple for the others. (The result's own version starts at 0.)
+    arity = op.arity
+    if arity == UNARY:
+        vc = a._version_counter
+        t._saved_versions = 0 if vc is None else vc[0]
+    elif arity == BINARY:
+        va, vb = a._version_counter, b._version_counter
+        t._saved_versions = _UNEDITED if va is vb is None else (_version(a), _version(b))
+    else:
+        t._saved_versions = tuple([_version(p) for p in a])
     return t
+
+
+_UNEDITED = (0, 0)  # the versions of two operands never edited, shared by all such nodes
+
+
+def _version(t: Tensor) -> int:
+    """The tensor's version: how often its numbers were edited (None: never, no view)."""
+    vc = t._version_counter
+    return 0 if vc is None else vc[0]
+
+
+def _shared_counter(t: Tensor) -> list[int]:
+    """``t``'s version counter, made now if it has none yet, to share with a view."""
+    vc = t._version_counter
+    if vc is None:
+        vc = t._version_counter = [0]
+    return vc
+
+
+def _view_counter(view: Any, base: Tensor) -> list[int] | None:
+    """``base``'s version counter when the array ``view`` shares its memory, else None.
+
+    As in PyTorch, a view and its base count their edits together: ``v.data -= 1``
+    writes into the base's numbers too.
+    """
+    return _shared_counter(base) if np.may_share_memory(view, base._data) else None
+
+
+def _check_versions(order: Sequence[Any]) -> None:
+    """RuntimeError if a tensor that a backward formula of the graph reads was changed after
+    the op recorded it (called by the backward pass before any gradient moves, so a refused
+    pass changes nothing)."""
+    for node in order:
+        saved = node._saved_versions
+        if saved is None:  # a leaf
+            continue
+        arity = node._op.arity
+        if arity == UNARY:
+            changed = _version(node._a) != saved
+        elif arity == BINARY:
+            changed = (_version(node._a), _version(node._b)) != saved
+        else:
+            changed = tuple([_version(p) for p in node._a]) != saved
+        # the result: its counter starts at 0, unless it is a view (and then its rule does
+        # not read it)
+        if changed or (node._version_counter is not None and node._version_counter[0]
+                       and id(node._op) in _RESULT_READ):
+            _version_error(node)
+
+
+def _version_error(node: Tensor) -> None:
+    """Raise for the first changed tensor that the node's backward formula reads, if any."""
+    op = node._op
+    assert op is not None
+    saved = node._saved_versions
+    label = f" {node.label!r}" if node.label else ""
+    if _version(node) and id(op) in _RESULT_READ:
+        raise _changed(f"the result of {op.name}", node, op, label, 0, _version(node),
+                       "numbers")
+    for i, (p, was) in enumerate(zip(parents(node), saved if isinstance(saved, tuple)
+                                     else (saved,))):
+        now = _version(p)
+        if now == was:
+            continue
+        if now // _RESHAPED != was // _RESHAPED:
+            raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "shape")
+        if id(op) not in _OPERAND_NUMBERS_UNREAD:
+            raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "numbers")
+
+
+def _changed(what: str, t: Tensor, op: Rule, label: str, was: int, now: int,
+             needs: str) -> RuntimeError:
+    name = f"{t.label!r}" if t.label else "a tensor"
+    change = ("its .data was replaced by an array of another shape or dtype" if needs == "shape"
+              else f"it is at version {now % _RESHAPED}, {op.name} saw version "
+              f"{was % _RESHAPED}")
+    return RuntimeError(
+        f"backward: {what} ({name} of shape {t.shape}) was changed in place after "
+        f"{op.name}{label} was recorded ({change}), and the backward formula of {op.name} "
+        f"needs its {needs}: the gradient would silently use the new ones. Compute the "
+        "forward pass again after changing a tensor (an optimizer step changes every "
+        "parameter: call backward() before step(), then compute a new loss)")
 
 
 _ones: dict[tuple[Shape, Any], Any] = {}
@@ -722,9 +891,11 @@ def _one(shape: Shape, dtype: Any) -> Any:
     return one
 
 
-def _leaf(data: Any, requires_grad: bool = False) -> Tensor:
+def _leaf(data: Any, requires_grad: bool = False, counter: list[int] | None = None) -> Tensor:
     t = _new(Tensor)
-    t.data = data
+    t._data = data
+    t._version_counter = counter
+    t._saved_versions = None
     t.grad = None
     t.label = ""
     t._retains_grad = False
@@ -791,6 +962,26 @@ def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
     return arr if arr.dtype == dt else arr.astype(dt)
 
 
+def _data_array(value: Any) -> np.ndarray[Any, Any]:
+    """What ``t.data = value`` stores: a float NumPy array; TypeError for anything else."""
+    if isinstance(value, (np.ndarray, np.floating)):
+        arr = np.asarray(value)  # a float scalar as a 0-d array, np.matrix as a plain array
+        if arr.dtype.kind == "f":
+            return arr
+    if isinstance(value, Tensor):
+        raise TypeError("Tensor.data: got a Tensor; assign its array (t.data = other.data), or "
+                        "use the other tensor itself")
+    raise TypeError(f"Tensor.data must be a NumPy array of floats (float64 or float32), got "
+                    f"{_describe(value)}; convert it, e.g. t.data = np.asarray(value, "
+                    "dtype=t.dtype)")
+
+
+# A version counter counts the edits of a tensor's numbers; a new shape or dtype adds
+# _RESHAPED more, so the in-place check can tell "other numbers" (which formulas that read only
+# shapes, such as add's, do not mind) from "another shape" (which every formula minds).
+_RESHAPED = 1 << 32
+
+
 def _number(x: Any) -> float | None:
     """``x`` as a float when it is a real number (the constant of a unary rule), else None."""
     cls = x.__class__
@@ -810,7 +1001,9 @@ def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
     if isinstance(x, Value):
         raise _mixing_error(op)
     if isinstance(x, (np.ndarray, list, tuple, np.generic)):
-        arr = np.asarray(x)
+        # a copy, as Tensor(data) makes: editing the caller's array after the forward pass
+        # must not change what the backward pass reads (NumPy writes cannot be seen)
+        arr = np.array(x)
         kind = arr.dtype.kind
         if kind in "biu":
             arr = arr.astype(like.data.dtype)
@@ -851,7 +1044,7 @@ def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
 
 
 def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
-    ad, bd = a.data, b.data
+    ad, bd = a._data, b._data
     if ad.shape != bd.shape:
         _check_broadcast(rule.name, ad.shape, bd.shape)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
@@ -861,7 +1054,7 @@ def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
 
 
 def _matmul_node(a: Tensor, b: Tensor) -> Tensor:
-    ad, bd = a.data, b.data
+    ad, bd = a._data, b._data
     if ad.ndim != 2 or bd.ndim != 2 or ad.shape[1] != bd.shape[0]:
         _check_matmul(ad.shape, bd.shape)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
@@ -907,10 +1100,12 @@ class Tensor:
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
-                 "_g", "__weakref__")
+    __slots__ = ("_data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+                 "_g", "_version_counter", "_saved_versions", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
+    # the backward pass asks before it starts: were operands edited in place since?
+    _check_graph = staticmethod(_check_versions)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
@@ -918,7 +1113,9 @@ class Tensor:
             raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Tensor: requires_grad must be True or False, got {requires_grad!r}")
-        self.data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
+        self._data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
+        self._version_counter: list[int] | None = None  # see the data property
+        self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
         self.grad: Any = None
         self.label = label
         self.requires_grad = bool(requires_grad)
@@ -929,15 +1126,54 @@ class Tensor:
         self._g: Any = None  # gradient so far, only during a backward pass
 
     # ---- what it holds
+    # .data is a property so that replacing the array counts as an edit. Each tensor has a
+    # version counter, as in PyTorch: assigning .data (an optimizer step does), the in-place
+    # operators (t -= ..., under no_grad) and t.data -= ... (NumPy writes into the array, then
+    # Python assigns it back) add one. A recorded op notes its operands' versions (its result
+    # starts at version 0), and backward() refuses to run if a tensor whose numbers a backward
+    # formula reads has changed since: the gradient would silently use the new numbers.
+    # A view shares its base's counter. Not seen: writes that never pass through the Tensor,
+    # such as t.data[0] = 5, np.copyto(t.data, ...) or edits to an array given to from_numpy.
+    # (The counter is a one-item list that views share, or None until the first edit or view:
+    # most tensors are never edited, and a list for each would cost 64 bytes.)
+    def _set_data(self, value: Any) -> None:
+        old = self._data
+        vc = self._version_counter
+        if value is old:  # t.data += 1: the array (and every view of it) was edited
+            if vc is None:
+                self._version_counter = [1]
+            else:
+                vc[0] += 1
+            return
+        # A new array shares no memory with the old one's views: a counter of its own. A new
+        # shape or dtype also counts as _RESHAPED, which even formulas that read only their
+        # operands' shapes (add, sum, reshape ...) care about.
+        now = 0 if vc is None else vc[0]
+        if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
+            self._version_counter = [now + 1]  # an optimizer step
+        else:
+            value = _data_array(value)
+            same = value.shape == old.shape and value.dtype == old.dtype
+            self._version_counter = [now + (1 if same else _RESHAPED + 1)]
+        self._data = value
+
+    # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
+    data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's numbers were changed in place (PyTorch's ``_version``)."""
+        return _version(self) % _RESHAPED
+
     @property
     def shape(self) -> Shape:
         """The array's shape, a tuple (PyTorch's ``t.shape``)."""
-        return self.data.shape  # type: ignore[no-any-return]
+        return self._data.shape  # type: ignore[no-any-return]
 
     @property
     def ndim(self) -> int:
         """Number of axes."""
-        return self.data.ndim  # type: ignore[no-any-return]
+        return self._data.ndim  # type: ignore[no-any-return]
 
     def dim(self) -> int:
         """Number of axes (PyTorch's name)."""
@@ -946,7 +1182,7 @@ class Tensor:
     @property
     def dtype(self) -> np.dtype[Any]:
         """The NumPy dtype: float64 (default) or float32."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> _Size:
@@ -1045,7 +1281,7 @@ class Tensor:
     # ---- graph housekeeping
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's array, with no history and no grad."""
-        t = _leaf(self.data)
+        t = _leaf(self._data, counter=_shared_counter(self))  # shares numbers and edits
         t.label = self.label
         return t
 
@@ -1097,7 +1333,10 @@ class Tensor:
         shape. With ``create_graph=True`` the backward pass is recorded, so the
         gradients in ``.grad`` are Tensors that can be differentiated again.
         ``retain_graph`` is accepted for PyTorch compatibility: graphs here are
-        never freed by backward, so every graph can be walked again.
+        never freed by backward, so every graph can be walked again. A tensor whose
+        numbers the graph's formulas read must not have been edited since the forward
+        pass (an optimizer step edits every parameter): backward raises a RuntimeError
+        naming it, as PyTorch does.
 
         With create_graph, ``x.grad`` refers back to ``x`` through its history (a
         reference cycle, as in PyTorch, which warns too); :func:`autograd_mini.grad`
@@ -1240,7 +1479,7 @@ class Tensor:
             return _binary_node(POW, self, other)
         c = _number(other)
         if c is not None:
-            return _make(_pow(self.data, c), POW_C, self, c, self.requires_grad)
+            return _make(_pow_scalar(self.data, c), POW_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor ** " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(POW, self, o)
 
@@ -1281,8 +1520,8 @@ class Tensor:
     # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). Like
     # an optimizer's step they store a new array in .data rather than writing into the
     # old one, so views of the old array and results computed from it stay as they were.
-    # A graph recorded before the update reads the leaf's new numbers if it is walked
-    # again (PyTorch raises an error there instead): compute the loss again after a step.
+    # The update counts as an edit (see .data): a graph recorded before it that reads the
+    # tensor's numbers refuses a backward pass, as in PyTorch. Compute the loss again.
     def _inplace(self, other: Any, op: Any, symbol: str) -> Tensor:
         if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
             raise ValueError(
@@ -1455,14 +1694,18 @@ class Tensor:
         goes to the element ``indices`` points at (the first maximum), as in PyTorch.
         """
         if dim is None and axis is None:
-            return self.amax()
+            self._check_nonempty("max")
+            return _make(MAX_ALL.forward(self.data, None), MAX_ALL, self, None,
+                         self.requires_grad)
         return self._select("max", np.argmax, dim, keepdim, axis, keepdims)
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
         """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair."""
         if dim is None and axis is None:
-            return self.amin()
+            self._check_nonempty("min")
+            return _make(MIN_ALL.forward(self.data, None), MIN_ALL, self, None,
+                         self.requires_grad)
         return self._select("min", np.argmin, dim, keepdim, axis, keepdims)
 
     def _check_nonempty(self, op: str) -> None:
@@ -1544,7 +1787,8 @@ class Tensor:
                 -1 not in shape and known != size):
             raise ValueError(f"{rule.name}: cannot reshape a tensor of shape {self.shape} "
                              f"({size} elements) into shape {shape}")
-        return _make(self.data.reshape(shape), rule, self, shape, self.requires_grad)
+        out = self._data.reshape(shape)
+        return _make(out, rule, self, shape, self.requires_grad, _view_counter(out, self))
 
     def permute(self, *dims: Any) -> Tensor:
         """The axes reordered: ``permute(2, 0, 1)`` puts axis 2 first."""
@@ -1555,7 +1799,8 @@ class Tensor:
             raise ValueError(f"permute: {axes} is not an ordering of the {n} axes of a tensor "
                              f"of shape {self.shape}")
         axes = tuple(d % n for d in axes)
-        return _make(self.data.transpose(axes), PERMUTE, self, axes, self.requires_grad)
+        return _make(self._data.transpose(axes), PERMUTE, self, axes, self.requires_grad,
+                     _shared_counter(self))  # always a view
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Axes ``dim0`` and ``dim1`` swapped (PyTorch's two-axis transpose)."""
@@ -1585,8 +1830,8 @@ class Tensor:
                                  f"size {n}, which is neither 1 nor {full_shape[i + lead]}")
         if any(n < 0 for n in full_shape):
             raise ValueError(f"expand: -1 is only allowed for existing axes ({target})")
-        return _make(np.broadcast_to(self.data, full_shape), EXPAND, self, full_shape,
-                     self.requires_grad)
+        return _make(np.broadcast_to(self._data, full_shape), EXPAND, self, full_shape,
+                     self.requires_grad, _shared_counter(self))  # always a (read-only) view
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Same as :meth:`expand` (NumPy's name)."""
@@ -1605,7 +1850,8 @@ class Tensor:
                              f"{exc}") from None
         if not isinstance(out, np.ndarray):  # one element: NumPy gives a scalar
             out = np.asarray(out)
-        return _make(out, GETITEM, self, (ix, _accumulates(ix)), self.requires_grad)
+        return _make(out, GETITEM, self, (ix, _accumulates(ix)), self.requires_grad,
+                     _view_counter(out, self))  # basic indexing gives a view
 
 
 # ------------------------------------------------------------------ argument helpers
@@ -1725,7 +1971,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
     if condition.__class__ is Tensor:
         raise TypeError("where: condition must be a boolean array (e.g. t > 0), got a "
                         "Tensor; a Tensor holds floats (use t != 0 for a mask)")
-    cond = np.asarray(condition)
+    cond = np.array(condition)  # a copy: later edits of the mask cannot reach the backward pass
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a boolean array (e.g. t > 0), got dtype "
                         f"{cond.dtype}; use cond != 0 for a mask")

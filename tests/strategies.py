@@ -494,3 +494,487 @@ def _margins_away_from_kinks(x: Any, target: Any) -> bool:
 
     picked = x[np.arange(len(target)), target][:, None]
     return bool(np.all(np.abs(1.0 - picked + x) > 1e-2))
+
+
+# ------------------------------------------------------------------ random programs (fuzzing)
+# A program is a list of steps over earlier nodes; drawing one runs it (so each op can be
+# given operands in its smooth domain: log of positive nodes, relu away from 0 ...), and the
+# fuzz tests run it again with gradients, and again at moved leaves for central differences.
+@dataclass(frozen=True)
+class Program:
+    """Leaves (numbers or arrays) and steps ``(name, fn, operand indices)`` over the nodes.
+
+    Nodes are numbered in order: a step ``("leaf", None, (k,))`` makes leaf k a node (leaves
+    can appear mid-program, e.g. the second operand of a matmul); any other step applies
+    ``fn`` to the nodes it names. The last node is the output.
+    """
+
+    leaves: tuple[Any, ...]
+    steps: tuple[tuple[str, Callable[..., Any], tuple[int, ...]], ...]
+
+    def run(self, leaves: Any, make: Callable[[Any], Any]) -> tuple[Any, list[Any]]:
+        """The output and the leaf nodes, with ``make`` turning each leaf into a node."""
+        made = [make(x) for x in leaves]
+        nodes: list[Any] = []
+        for name, fn, args in self.steps:
+            nodes.append(made[args[0]] if name == "leaf" else fn(*(nodes[i] for i in args)))
+        return nodes[-1], made
+
+    def ops(self) -> list[str]:
+        return [name for name, _, _ in self.steps if name != "leaf"]
+
+
+def _value_ops() -> list[tuple[str, int, Callable[..., Any], Callable[..., bool]]]:
+    """Every Value op: (name, arity, fn, is the operand list in the op's smooth domain)."""
+    from autograd_mini.scalar import dot
+
+    def anything(*xs: float) -> bool:
+        return True
+
+    ops: list[tuple[str, int, Callable[..., Any], Callable[..., bool]]] = [
+        ("add", 2, lambda a, b: a + b, anything), ("sub", 2, lambda a, b: a - b, anything),
+        ("mul", 2, lambda a, b: a * b, anything),
+        ("div", 2, lambda a, b: a / b, lambda a, b: abs(b) >= 0.25),
+        ("pow", 2, lambda a, b: a**b, lambda a, b: 0.25 <= a <= 5 and abs(b) <= 3),
+        ("add_c", 1, lambda a: a + 1.5, anything), ("radd_c", 1, lambda a: 1.5 + a, anything),
+        ("sub_c", 1, lambda a: a - 0.5, anything), ("rsub_c", 1, lambda a: 2.0 - a, anything),
+        ("mul_c", 1, lambda a: a * -0.75, anything), ("rmul_c", 1, lambda a: 3 * a, anything),
+        ("div_c", 1, lambda a: a / 2.5, anything),
+        ("rdiv_c", 1, lambda a: 2.0 / a, lambda a: abs(a) >= 0.25),
+        ("neg", 1, lambda a: -a, anything),
+        ("rpow", 1, lambda a: 1.5**a, lambda a: abs(a) <= 10),
+        ("exp", 1, lambda a: a.exp(), lambda a: a <= 5),
+        ("log", 1, lambda a: a.log(), lambda a: a >= 0.25),
+        ("tanh", 1, lambda a: a.tanh(), anything), ("sigmoid", 1, lambda a: a.sigmoid(), anything),
+        ("relu", 1, lambda a: a.relu(), lambda a: abs(a) >= 0.05),
+        ("dot", 3, lambda w, x, b: dot([w, x, 0.5], [x, -1.5, w], b), anything),
+        ("dot_no_bias", 2, lambda w, x: dot([w, 2.0], [x, w]), anything),
+    ]
+    for c in (2.0, 3.0, 0.0, 1.0, -1.0, -2.0):  # whole exponents: any base but 0
+        ops.append((f"pow_{c:g}", 1, lambda a, c=c: a**c,
+                    (lambda a: abs(a) >= 0.25) if c < 0 else anything))
+    for c in (0.5, -0.5, 1.7, -1.5):  # fractional exponents: positive bases only
+        ops.append((f"pow_{c:g}", 1, lambda a, c=c: a**c, lambda a: a >= 0.25))
+    return ops
+
+
+VALUE_OPS = _value_ops()
+
+
+@st.composite
+def value_programs(draw: Any, max_ops: int = 12) -> Program:
+    """Random DAGs over every Value op, each applied where it is smooth; nodes are reused."""
+    from autograd_mini import Value
+
+    leaves = tuple(draw(st.lists(reals(-2, 2), min_size=1, max_size=4)))
+    steps: list[tuple[str, Callable[..., Any], tuple[int, ...]]] = [
+        ("leaf", None, (i,)) for i in range(len(leaves))]  # type: ignore[misc]
+    values = list(leaves)
+    for _ in range(draw(st.integers(1, max_ops))):
+        name, arity, fn, ok = draw(st.sampled_from(VALUE_OPS))
+        args = tuple(draw(st.lists(st.integers(0, len(values) - 1), min_size=arity,
+                                   max_size=arity)))
+        if not ok(*(values[i] for i in args)):
+            continue
+        out = fn(*(Value(values[i]) for i in args)).data
+        if not math.isfinite(out) or abs(out) > 1e3:  # keep the numbers tame
+            continue
+        steps.append((name, fn, args))
+        values.append(out)
+    return Program(leaves, tuple(steps))
+
+
+# Tensor programs: each op builder looks at the nodes drawn so far (their numbers) and returns
+# (fn, operand indices, new leaves) or None when no node suits it.
+Nodes = list[Any]  # the numbers (NumPy arrays) of the nodes so far
+Built = tuple[Callable[..., Any], tuple[int, ...], list[Any]] | None
+
+
+def _pick(draw: Any, nodes: Nodes, ok: Callable[[Any], bool] = lambda a: True) -> int | None:
+    import numpy as np
+
+    candidates = [i for i, a in enumerate(nodes) if a.size and ok(np.asarray(a))]
+    return draw(st.sampled_from(candidates)) if candidates else None
+
+
+def _away(a: Any, points: tuple[float, ...], gap: float = 0.05) -> bool:
+    import numpy as np
+
+    return all(bool(np.all(np.abs(a - p) >= gap)) for p in points)
+
+
+def _distinct(a: Any, gap: float = 0.05) -> bool:
+    """No two elements within ``gap`` (max, min and their kin have no ties nearby)."""
+    import numpy as np
+
+    return a.size < 2 or bool(np.diff(np.sort(a, axis=None)).min() >= gap)
+
+
+def _unary_op(fn: Callable[..., Any], ok: Callable[[Any], bool] = lambda a: True
+              ) -> Callable[[Any, Nodes], Built]:
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, ok)
+        return None if i is None else (fn, (i,), [])
+    return build
+
+
+def _broadcast_partner(draw: Any, nodes: Nodes, i: int,
+                       ok: Callable[[Any, Any], bool] = lambda a, b: True) -> Built:
+    """A second operand for node i: an earlier node whose shape broadcasts with it (and suits
+    ``ok``), or else a new leaf of a shape that does."""
+    import numpy as np
+
+    a = nodes[i]
+    fits = []
+    for j, b in enumerate(nodes):
+        try:
+            shape = np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            continue
+        if b.size and ok(np.broadcast_to(a, shape), np.broadcast_to(b, shape)):
+            fits.append(j)
+    if fits and draw(st.booleans()):
+        return None, (i, draw(st.sampled_from(fits))), []
+    shape = tuple(1 if draw(st.booleans()) else n for n in a.shape[draw(st.integers(
+        0, a.ndim)):])
+    leaf = _away_from_zero(draw, shape)
+    if not ok(*np.broadcast_arrays(a, leaf)):
+        return None
+    return None, (i, -1), [leaf]
+
+
+def _away_from_zero(draw: Any, shape: tuple[int, ...]) -> Any:
+    """A new leaf with numbers in ±[0.3, 2]: a divisor, an exponent or a base as it is."""
+    import numpy as np
+    from hypothesis.extra import numpy as hnp
+
+    signs = np.where(draw(hnp.arrays(np.bool_, shape)), 1.0, -1.0)
+    return np.asarray(draw(arrays(shape, 0.3, 2)) * signs)  # an array even when 0-d
+
+
+def _binary_op(fn: Callable[..., Any], ok_a: Callable[[Any], bool] = lambda a: True,
+               ok: Callable[[Any, Any], bool] = lambda a, b: True
+               ) -> Callable[[Any, Nodes], Built]:
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, ok_a)
+        if i is None:
+            return None
+        partner = _broadcast_partner(draw, nodes, i, ok)
+        return None if partner is None else (fn, partner[1], partner[2])
+    return build
+
+
+def _with_array(fn: Callable[..., Any], lo: float, hi: float,
+                ok: Callable[[Any], bool] = lambda a: True) -> Callable[[Any, Nodes], Built]:
+    """fn(x, c) with a NumPy array constant c whose shape broadcasts with x's."""
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, ok)
+        if i is None:
+            return None
+        a = nodes[i]
+        shape = tuple(1 if draw(st.booleans()) else n for n in a.shape[draw(st.integers(
+            0, a.ndim)):])
+        c = draw(arrays(shape, lo, hi))
+        return (lambda x, c=c: fn(x, c)), (i,), []
+    return build
+
+
+def _reduction(fn: Callable[..., Any], ok: Callable[[Any], bool] = lambda a: True,
+               single: bool = False, min_count: int = 1) -> Callable[[Any, Nodes], Built]:
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, lambda a: ok(a) and (a.ndim > 0 or not single))
+        if i is None:
+            return None
+        n = nodes[i].ndim
+        if single:
+            dim: Any = draw(st.integers(-n, n - 1))
+        else:
+            dim = draw(st.one_of(st.none(), st.integers(-n, n - 1) if n else st.just(None),
+                                 st.lists(st.integers(0, n - 1), unique=True, min_size=1,
+                                          max_size=n).map(tuple) if n else st.just(None)))
+        dims = range(n) if dim is None else (dim,) if isinstance(dim, int) else dim
+        count = 1
+        for d in dims:
+            count *= nodes[i].shape[d]
+        if count < min_count:
+            return None
+        keepdim = draw(st.booleans())
+        return (lambda x: fn(x, dim, keepdim)), (i,), []
+    return build
+
+
+def _matmul(draw: Any, nodes: Nodes) -> Built:
+    i = _pick(draw, nodes, lambda a: a.ndim >= 1)
+    if i is None:
+        return None
+    k = nodes[i].shape[-1]
+    shape = draw(st.sampled_from([(k,), (k, draw(st.integers(1, 3)))]))
+    if draw(st.booleans()):  # x @ W
+        return (lambda a, b: a @ b), (i, -1), [draw(arrays(shape, -1, 1))]
+    # c @ x, with a NumPy array on the left (x's first matrix axis must match)
+    rows = nodes[i].shape[-2] if nodes[i].ndim >= 2 else nodes[i].shape[0]
+    c = draw(arrays((draw(st.integers(1, 3)), rows), -1, 1))
+    return (lambda x, c=c: c @ x), (i,), []
+
+
+def _index(draw: Any, nodes: Nodes) -> Built:
+    import numpy as np
+
+    i = _pick(draw, nodes, lambda a: a.ndim >= 1)
+    if i is None:
+        return None
+    shape = nodes[i].shape
+    n0 = shape[0]
+    kind = draw(st.sampled_from(["int", "slice", "ellipsis", "mask", "repeated"]))
+    if kind == "int":
+        index: Any = draw(st.integers(-n0, n0 - 1))
+    elif kind == "slice":
+        index = slice(draw(st.integers(0, n0 - 1)), None, draw(st.sampled_from([1, 2])))
+    elif kind == "ellipsis":
+        index = (Ellipsis, draw(st.integers(0, shape[-1] - 1)))
+    elif kind == "mask":
+        from hypothesis.extra import numpy as hnp
+
+        index = draw(hnp.arrays(np.bool_, shape))
+        if not index.any():
+            return None
+    else:
+        index = np.array(draw(st.lists(st.integers(0, n0 - 1), min_size=1, max_size=4)))
+    return (lambda x, index=index: x[index]), (i,), []
+
+
+def _joined(stack: bool) -> Callable[[Any, Nodes], Built]:
+    import autograd_mini as am
+
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, lambda a: a.ndim >= 1 or stack)
+        if i is None:
+            return None
+        shape = nodes[i].shape
+        if stack:
+            dim = draw(st.integers(-len(shape) - 1, len(shape)))
+            leaf = draw(arrays(shape, -2, 2))
+            return (lambda a, b: am.stack([a, b, a], dim=dim)), (i, -1), [leaf]
+        dim = draw(st.integers(-len(shape), len(shape) - 1))
+        other = list(shape)
+        other[dim] = draw(st.integers(1, 2))
+        leaf = draw(arrays(tuple(other), -2, 2))
+        return (lambda a, b: am.cat([b, a, a], dim=dim)), (i, -1), [leaf]
+    return build
+
+
+def _any_node(fn: Callable[[Any], Any], ok: Callable[[Any], bool] = lambda a: True
+              ) -> Callable[[Any, Nodes], Built]:
+    """An op that takes any node of at least ``ok``'s liking, as it is."""
+    return _unary_op(fn, ok)
+
+
+def _reshaped(draw: Any, nodes: Nodes) -> Built:
+    i = _pick(draw, nodes)
+    assert i is not None
+    size = nodes[i].size
+    first = draw(st.sampled_from([d for d in range(1, size + 1) if size % d == 0]))
+    return (lambda x: x.reshape(first, -1)), (i,), []
+
+
+def _permuted(draw: Any, nodes: Nodes) -> Built:
+    i = _pick(draw, nodes)
+    assert i is not None
+    axes = tuple(draw(st.permutations(range(nodes[i].ndim))))
+    return (lambda x: x.permute(axes)), (i,), []
+
+
+def _expanded(draw: Any, nodes: Nodes) -> Built:
+    i = _pick(draw, nodes)
+    assert i is not None
+    shape = nodes[i].shape
+    target = (2, *[(2 if n == 1 and draw(st.booleans()) else n) for n in shape])
+    return (lambda x: x.expand(*target)), (i,), []
+
+
+def _where(draw: Any, nodes: Nodes) -> Built:
+    import numpy as np
+    from hypothesis.extra import numpy as hnp
+
+    import autograd_mini as am
+
+    i = _pick(draw, nodes)
+    assert i is not None
+    partner = _broadcast_partner(draw, nodes, i)
+    assert partner is not None
+    other = nodes[partner[1][1]] if partner[1][1] >= 0 else partner[2][0]
+    shape = np.broadcast_shapes(nodes[i].shape, other.shape)
+    mask = draw(hnp.arrays(np.bool_, shape))
+    return (lambda a, b: am.where(mask, a, b)), partner[1], partner[2]
+
+
+def _classes(fn: Callable[..., Any], ok: Callable[[Any, Any], bool] = lambda a, t: True
+             ) -> Callable[[Any, Nodes], Built]:
+    """A loss of (N, C) scores and N class labels (a constant)."""
+    import numpy as np
+
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, lambda a: a.ndim == 2 and a.shape[1] >= 2)
+        if i is None:
+            return None
+        n, c = nodes[i].shape
+        target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)))
+        if not ok(nodes[i], target):
+            return None
+        reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+        return (lambda x: fn(x, target, reduction)), (i,), []
+    return build
+
+
+def _margins_clear(x: Any, target: Any) -> bool:
+    import numpy as np
+
+    picked = x[np.arange(len(target)), target][:, None]
+    return bool(np.all(np.abs(1.0 - picked + x) > 0.05))
+
+
+def _pairwise_loss(fn: Callable[..., Any], ok_x: Callable[[Any], bool] = lambda a: True,
+                   target: tuple[float, float] = (-2.0, 2.0),
+                   ok: Callable[[Any, Any], bool] = lambda x, t: True
+                   ) -> Callable[[Any, Nodes], Built]:
+    """A loss of a node and a new target leaf of the same shape (which gets a gradient too)."""
+    def build(draw: Any, nodes: Nodes) -> Built:
+        i = _pick(draw, nodes, ok_x)
+        if i is None:
+            return None
+        t = draw(arrays(nodes[i].shape, *target))
+        if not ok(nodes[i], t):
+            return None
+        reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+        return (lambda x, y: fn(x, y, reduction)), (i, -1), [t]
+    return build
+
+
+def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
+    """Every Tensor op (but dtype casts: float32 rounding swamps a central difference; the
+    float32 tests cover them), with the operands where it is smooth."""
+    import numpy as np
+
+    import autograd_mini as am
+    from autograd_mini.nn import functional as F
+
+    def pos(a: Any) -> bool:
+        return bool(np.all(a >= 0.25))
+
+    def nonzero(a: Any) -> bool:
+        return bool(np.all(np.abs(a) >= 0.25))
+
+    ops: list[tuple[str, Callable[[Any, Nodes], Built]]] = [
+        ("neg", _unary_op(lambda x: -x)),
+        ("exp", _unary_op(lambda x: x.exp(), lambda a: bool(np.all(a <= 5)))),
+        ("log", _unary_op(lambda x: x.log(), pos)),
+        ("log1p", _unary_op(lambda x: x.log1p(), lambda a: bool(np.all(a >= -0.75)))),
+        ("sqrt", _unary_op(lambda x: x.sqrt(), pos)),
+        ("abs", _unary_op(lambda x: x.abs(), lambda a: _away(a, (0.0,)))),
+        ("tanh", _unary_op(lambda x: x.tanh())),
+        ("sigmoid", _unary_op(lambda x: x.sigmoid())),
+        ("relu", _unary_op(lambda x: x.relu(), lambda a: _away(a, (0.0,)))),
+        ("clamp", _unary_op(lambda x: x.clamp(-0.5, 1.0), lambda a: _away(a, (-0.5, 1.0)))),
+        ("clamp_min", _unary_op(lambda x: x.clamp(min=0.5), lambda a: _away(a, (0.5,)))),
+        ("clip_max", _unary_op(lambda x: x.clip(max=0.3), lambda a: _away(a, (0.3,)))),
+        ("add_c", _unary_op(lambda x: x + 1.5)), ("radd_c", _unary_op(lambda x: 1.5 + x)),
+        ("sub_c", _unary_op(lambda x: x - 0.5)), ("rsub_c", _unary_op(lambda x: 2.0 - x)),
+        ("mul_c", _unary_op(lambda x: x * -0.75)), ("rmul_c", _unary_op(lambda x: 3 * x)),
+        ("div_c", _unary_op(lambda x: x / 2.5)),
+        ("rdiv_c", _unary_op(lambda x: 2.0 / x, nonzero)),
+        ("rpow_c", _unary_op(lambda x: 1.5**x, lambda a: bool(np.all(np.abs(a) <= 8)))),
+        ("add", _binary_op(lambda a, b: a + b)), ("sub", _binary_op(lambda a, b: a - b)),
+        ("mul", _binary_op(lambda a, b: a * b)),
+        ("div", _binary_op(lambda a, b: a / b, ok=lambda a, b: nonzero(b))),
+        ("pow", _binary_op(lambda a, b: a**b, lambda a: pos(a) and bool(np.all(a <= 5)),
+                           lambda a, b: bool(np.all(np.abs(b) <= 3)))),
+        ("maximum", _binary_op(am.maximum, ok=lambda a, b: _away(a - b, (0.0,)))),
+        ("minimum", _binary_op(am.minimum, ok=lambda a, b: _away(a - b, (0.0,)))),
+        ("where", _where),
+        ("add_array", _with_array(lambda x, c: x + c, -2, 2)),
+        ("rsub_array", _with_array(lambda x, c: c - x, -2, 2)),
+        ("rmul_array", _with_array(lambda x, c: c * x, -2, 2)),
+        ("rdiv_array", _with_array(lambda x, c: c / x, -2, 2, nonzero)),
+        ("rpow_array", _with_array(lambda x, c: c**x, 0.5, 2, lambda a: bool(np.all(
+            np.abs(a) <= 5)))),
+        ("matmul", _matmul),
+        ("sum", _reduction(lambda x, d, k: x.sum(d, keepdim=k))),
+        ("mean", _reduction(lambda x, d, k: x.mean(d, keepdim=k))),
+        ("var", _reduction(lambda x, d, k: x.var(d, keepdim=k, correction=0))),
+        ("var_unbiased", _reduction(lambda x, d, k: x.var(d, keepdim=k), min_count=2)),
+        ("amax", _reduction(lambda x, d, k: x.amax(d, keepdim=k), _distinct)),
+        ("amin", _reduction(lambda x, d, k: x.amin(d, keepdim=k), _distinct)),
+        ("max_dim", _reduction(lambda x, d, k: x.max(d, keepdim=k).values, _distinct, True)),
+        ("min_dim", _reduction(lambda x, d, k: x.min(d, keepdim=k).values, _distinct, True)),
+        ("max_all", _unary_op(lambda x: x.max(), _distinct)),
+        ("min_all", _unary_op(lambda x: x.min(), _distinct)),
+        ("softmax", _reduction(lambda x, d, k: x.softmax(d), single=True)),
+        ("log_softmax", _reduction(lambda x, d, k: x.log_softmax(d), single=True)),
+        ("reshape", _reshaped), ("view", _any_node(lambda x: x.view(-1))),
+        ("flatten", _any_node(lambda x: x.flatten())),
+        ("squeeze", _any_node(lambda x: x.squeeze())),
+        ("unsqueeze", _any_node(lambda x: x.unsqueeze(-1))),
+        ("clone", _any_node(lambda x: x.clone())),
+        ("permute", _permuted), ("transpose", _any_node(lambda x: x.transpose(0, -1),
+                                                         lambda a: a.ndim >= 1)),
+        ("T", _any_node(lambda x: x.T, lambda a: a.ndim == 2)),
+        ("mT", _any_node(lambda x: x.mT, lambda a: a.ndim >= 2)),
+        ("expand", _expanded),
+        ("getitem", _index), ("cat", _joined(stack=False)), ("stack", _joined(stack=True)),
+        ("mse_loss", _pairwise_loss(lambda x, t, r: F.mse_loss(x, t, reduction=r))),
+        ("binary_cross_entropy", _pairwise_loss(
+            lambda x, t, r: F.binary_cross_entropy(x, t, reduction=r),
+            lambda a: bool(np.all((a >= 0.05) & (a <= 0.95))), (0.0, 1.0))),
+        ("binary_cross_entropy_with_logits", _pairwise_loss(
+            lambda x, t, r: F.binary_cross_entropy_with_logits(x, t, reduction=r),
+            target=(0.0, 1.0))),
+        ("epsilon_insensitive_loss", _pairwise_loss(
+            lambda x, t, r: F.epsilon_insensitive_loss(x, t, reduction=r),
+            ok=lambda x, t: _away(np.abs(x - t), (0.1,)) and _away(x - t, (0.0,)))),
+        ("hinge_loss", _unary_op(lambda x: F.hinge_loss(x, np.where(np.arange(x.size).reshape(
+            x.shape) % 2 == 0, 1.0, -1.0)),
+            lambda a: _away(a * np.where(np.arange(a.size).reshape(a.shape) % 2 == 0, 1, -1),
+                            (1.0,)))),
+        ("cross_entropy", _classes(lambda x, t, r: F.cross_entropy(x, t, reduction=r))),
+        ("cross_entropy_probs", _unary_op(lambda x: F.cross_entropy(x, np.full(
+            x.shape, 1.0 / x.shape[1])), lambda a: a.ndim == 2 and a.shape[1] >= 2)),
+        ("nll_loss", _classes(lambda x, t, r: F.nll_loss(x, t, reduction=r))),
+        ("multi_margin_loss", _classes(lambda x, t, r: F.multi_margin_loss(x, t, reduction=r),
+                                       _margins_clear)),
+    ]
+    return ops
+
+
+TENSOR_FUZZ_OPS = _tensor_ops()
+
+
+@st.composite
+def tensor_programs(draw: Any, max_ops: int = 10) -> Program:
+    """Random DAGs over every Tensor op, on leaves of shapes that broadcast together."""
+    import numpy as np
+
+    from autograd_mini import Tensor, no_grad
+
+    leaf_shapes = draw(broadcast_shapes(draw(st.integers(1, 3)), max_dims=3))
+    leaves = [draw(arrays(s, -2, 2)) for s in leaf_shapes]
+    steps: list[tuple[str, Callable[..., Any], tuple[int, ...]]] = [
+        ("leaf", None, (i,)) for i in range(len(leaves))]  # type: ignore[misc]
+    nodes: Nodes = list(leaves)
+    for _ in range(draw(st.integers(2, max_ops))):
+        name, build = draw(st.sampled_from(TENSOR_FUZZ_OPS))
+        built = build(draw, nodes)
+        if built is None:
+            continue
+        fn, args, new = built
+        if new:  # the op's new leaf becomes a node first
+            steps.append(("leaf", None, (len(leaves),)))  # type: ignore[arg-type]
+            leaves.append(new[0])
+            nodes.append(new[0])
+            args = tuple(len(nodes) - 1 if a == -1 else a for a in args)
+        with no_grad():
+            out = fn(*(Tensor(nodes[i]) for i in args)).data
+        if out.size == 0 or not np.all(np.isfinite(out)) or np.abs(out).max() > 1e3:
+            continue  # keep the numbers tame (a new leaf stays: unused, its gradient is 0)
+        steps.append((name, fn, args))
+        nodes.append(out)
+    return Program(tuple(leaves), tuple(steps))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
+import io
 import math
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_mini.cli import main
@@ -196,20 +199,25 @@ def test_hostile_expressions_are_refused(capsys: pytest.CaptureFixture[str], exp
 
 @contextmanager
 def no_eval() -> Iterator[None]:
-    """Make eval and exec fail loudly while inside (the parser must never need them).
-
-    (compile stays: ast.parse calls it with PyCF_ONLY_AST, which builds a tree and runs nothing.)
-    """
-    saved = builtins.eval, builtins.exec
+    """Make eval and exec fail loudly while inside (the parser must never need them), and
+    compile too, unless it is asked for a syntax tree only (ast.parse's PyCF_ONLY_AST, which
+    builds a tree and runs nothing)."""
+    saved = builtins.eval, builtins.exec, builtins.compile
 
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("eval or exec was called")
 
+    def tree_only(source: Any, filename: Any, mode: Any, flags: int = 0, *args: Any,
+                  **kwargs: Any) -> Any:
+        assert flags & ast.PyCF_ONLY_AST, "compile was asked for code, not a syntax tree"
+        return saved[2](source, filename, mode, flags, *args, **kwargs)
+
     builtins.eval = builtins.exec = forbidden  # type: ignore[assignment]
+    builtins.compile = tree_only  # type: ignore[assignment]
     try:
         yield
     finally:
-        builtins.eval, builtins.exec = saved
+        builtins.eval, builtins.exec, builtins.compile = saved
 
 
 EXPRESSION_PIECES = st.sampled_from(
@@ -231,11 +239,31 @@ def test_random_strings_never_raise_or_execute(text: str) -> None:
     assert set(leaves) == set(expression.names)
 
 
-@given(st.lists(EXPRESSION_PIECES, max_size=20).map("".join))
-def test_random_command_lines_exit_0_or_2(text: str) -> None:
-    with no_eval():
-        code = main(["grad", text, "--at", "x=0.5", "y=-1", "w1=2"])
-    assert code in (0, 2)
+AT_PAIRS = st.lists(st.one_of(
+    st.sampled_from(["x=0.5", "y=-1", "w1=2", "x=0", "y=1e308", "x=nan", "y=-inf", "exp=1",
+                     "x", "=1", "x=", "x=1=2", "__x=1", "é=1", "x=0x10", "x=1_0", "x=--1"]),
+    st.text(max_size=8).filter(lambda t: not t.startswith("-"))),  # not an option
+    min_size=1, max_size=4)
+
+
+@settings(max_examples=150)
+@given(st.one_of(st.lists(EXPRESSION_PIECES, max_size=20).map("".join), st.text(max_size=30)),
+       AT_PAIRS)
+def test_random_command_lines_exit_0_or_2_with_one_line_or_a_result(text: str,
+                                                                    pairs: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with no_eval(), redirect_stdout(out), redirect_stderr(err):
+        code = main(["grad", text, "--at", *pairs])
+    assert code in (0, 2), (text, pairs, err.getvalue())
+    error = err.getvalue()
+    assert "Traceback" not in error
+    if code == 2 and not error.startswith("usage:"):  # one line saying what is wrong
+        assert error.startswith("autograd-mini grad: ") and error.count("\n") == 1, error
+        assert out.getvalue() == ""
+    elif code == 2:  # argparse's usage error (an expression such as '--steps' is an option)
+        assert error.count("autograd-mini grad: error: ") == 1
+    else:  # the result (or, for an expression '-h', the help)
+        assert error == "" and (" = " in out.getvalue() or out.getvalue().startswith("usage:"))
 
 
 def test_module_entry_point_reports_without_traceback(tmp_path: Path) -> None:

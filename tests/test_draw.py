@@ -272,6 +272,38 @@ def test_any_label_gives_valid_svg(label: str, other: str) -> None:
         assert any(printable in t for t in texts)
 
 
+# Labels as hostile as text gets: markup and DOT syntax, escapes, control characters,
+# combining marks, right-to-left text, very long names.
+HOSTILE_PIECES = st.sampled_from(
+    ["<", ">", "&", '"', "'", "\\", "\\N", "\\G", "\\l", "{", "}", "|", "]", "[", ";", "->",
+     "--", "\n", "\r", "\t", "\x00", "\x1b[31m", "\x7f", "\u0301", "\u202e", "\ufeff",
+     "&amp;", "<br/>", "]]>", "<!--", "@", "%", "é", "∂", "😀", "label", " "])
+
+
+@settings(max_examples=20)
+@given(st.lists(HOSTILE_PIECES, max_size=15).map("".join),
+       st.text(max_size=200), st.booleans())
+def test_hostile_labels_on_every_kind_of_node_give_valid_svg(hostile: str, long: str,
+                                                             tensors: bool) -> None:
+    if tensors:
+        from autograd_mini import Tensor
+
+        x = Tensor([[1.0, -2.0]], requires_grad=True, label=hostile)
+        h = (x * 3).relu()
+        h.label = long
+        y = h.sum()
+    else:
+        x = Value(1.0, hostile)
+        h = (x * 3).relu()
+        h.label = long
+        y = h + x
+    y.label = hostile[::-1]
+    y.backward()
+    for picture in (draw(y), draw(y, highlight=[x], collapse=2, max_nodes=2, title=long)):
+        svg_texts(picture.svg())  # valid XML, or the test fails
+        assert "<svg" in picture.svg() and picture.source.count("digraph") == 1
+
+
 # ------------------------------------------------------------------ saving and notebooks
 def test_save_by_suffix(course: Any, tmp_path: Path) -> None:
     d = draw(course.z)

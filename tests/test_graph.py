@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -174,3 +175,52 @@ def test_interrupted_backward_leaves_no_half_pass_behind() -> None:
     z = h * 2.0  # the lock was released and no stale gradient remains
     z.backward()
     assert x.grad == 6.0
+
+
+# ------------------------------------------------------------------ graph lifetime
+def test_a_second_backward_through_a_value_graph_adds_the_same_gradients() -> None:
+    from autograd_mini.scalar import dot
+
+    w1, w2, b = Value(0.5), Value(-1.5), Value(0.25)
+    h = dot([w1, w2], [2.0, w1], b).tanh()  # w1 reached along three paths
+    loss = (h * h + h.exp() / w2).relu()
+    loss.backward()
+    first = [w1.grad, w2.grad, b.grad, h.grad]
+    loss.backward(retain_graph=True)  # accepted for PyTorch compatibility
+    assert [w1.grad, w2.grad, b.grad, h.grad] == [2 * g for g in first]
+    loss.backward(retain_graph=False)  # nothing was freed: a third pass is as good
+    assert [w1.grad, w2.grad, b.grad, h.grad] == [3 * g for g in first]
+    (once,) = grad(loss, w1)
+    (again,) = grad(loss, w1, retain_graph=False)
+    assert once.data == again.data == first[0]
+
+
+@pytest.mark.torch
+def test_a_second_backward_through_a_tensor_graph_adds_the_same_gradients(torch: Any) -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+    from autograd_mini.nn import functional as F
+
+    rng = np.random.default_rng(0)
+    data = {"x": rng.standard_normal((5, 3)), "W": rng.standard_normal((3, 4)),
+            "b": rng.standard_normal(4)}
+    y = np.array([0, 3, 1, 1, 2])
+
+    def run(lib: Any, tensor: Any, F_: Any, passes: int, **kwargs: Any) -> list[Any]:
+        x = tensor(data["x"])
+        W, b = tensor(data["W"], requires_grad=True), tensor(data["b"], requires_grad=True)
+        h = (x @ W + b).relu()
+        h.retain_grad()
+        loss = F_.cross_entropy(h * h.sigmoid(), lib(y)) + (W * W).sum() * 0.1
+        for _ in range(passes):
+            loss.backward(**kwargs)
+        return [np.asarray(t.grad) for t in (W, b, h)]
+
+    ours = run(np.asarray, Tensor, F, 2, retain_graph=False)
+    twice = [2 * g for g in run(np.asarray, Tensor, F, 1)]
+    theirs = run(torch.as_tensor, lambda a, **k: torch.tensor(a, **k), torch.nn.functional, 2,
+                 retain_graph=True)
+    for mine, double, torch_grad in zip(ours, twice, theirs):
+        np.testing.assert_array_equal(mine, double)
+        np.testing.assert_allclose(mine, torch_grad, rtol=1e-12)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_mini import Value, grad
+from autograd_mini.scalar import dot
 
 pytestmark = pytest.mark.torch
 
@@ -34,7 +35,15 @@ TRANSCENDENTAL: dict[str, tuple[int, Callable[..., Any]]] = {
     "sqrt": (1, lambda a: a**0.5), "rsqrt": (1, lambda a: a**-0.5),
     "pow_c": (1, lambda a: a**1.7), "rpow": (1, lambda a: 1.3**a),
     "pow": (2, lambda a, b: a**b),
+    "dot": (2, lambda a, b: _dot(a, b)),
 }
+
+
+def _dot(a: Any, b: Any) -> Any:
+    """a·b + b·2 + a, as one n-ary dot node for Values, written out for torch."""
+    if isinstance(a, Value):
+        return dot([a, b], [b, 2.0], a)
+    return a + a * b + b * 2.0
 
 
 @st.composite

@@ -45,6 +45,7 @@ from ..tensor import (
     _make,
     _nary_node,
     _promote,
+    where,
 )
 
 __all__ = [
@@ -335,8 +336,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Any = N
     t = _target(op, input, target)
     pw = None
     if pos_weight is not None:
-        pw = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight,
-                        dtype=input.dtype)
+        pw = np.array(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight,
+                      dtype=input.dtype)  # a copy, kept for the backward pass
         try:
             np.broadcast_shapes(pw.shape, input.shape)
         except ValueError:
@@ -396,13 +397,16 @@ def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.
     picked = input[index]
     if input.ndim == 2:
         picked = picked.reshape(-1, 1)
-    z = (margin - picked + input).relu()
-    if p == 2:
-        z = z * z
+    z = margin - picked + input
     others = np.ones(input.shape, dtype=bool)
     others[index] = False  # the target class is not compared with itself
+    # as PyTorch, a class adds its term only where the term is positive: a nan term (from a
+    # nan score) counts for nothing, where relu would pass the nan on
+    z = where((z.data > 0) & others, z, 0.0)
+    if p == 2:
+        z = z * z
     n_classes = input.shape[-1]
-    loss = (z * others).sum(-1) / n_classes
+    loss = z.sum(-1) / n_classes
     if weight is not None:
         wt = np.asarray(_weight(op, weight, input).data)
         loss = loss * wt[t]

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
-from ..tensor import Tensor, _describe, _float_dtype, _generator, _to_array
+from ..tensor import Tensor, _describe, _float_dtype, _generator, _shared_counter, _to_array
 from . import functional as F
 from ._state import IncompatibleKeys, checked_arrays
 
@@ -98,13 +98,17 @@ class Parameter(Tensor):
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Parameter: requires_grad must be True or False, "
                             f"got {requires_grad!r}")
+        counter = None
         if isinstance(data, Tensor):
-            array = data.data  # shared, as torch.nn.Parameter(t) shares t's storage
+            # shared, as torch.nn.Parameter(t) shares t's storage and counts edits with it
+            array, counter = data.data, _shared_counter(data)
         elif data is None:
             array = np.empty(0)
         else:
             array = _to_array(data, None, "Parameter")
-        self.data = array
+        self._data = array
+        self._version_counter = counter
+        self._saved_versions = None
         self.grad = None
         self.label = ""
         self.requires_grad = bool(requires_grad)

@@ -42,12 +42,13 @@ __all__ = [
 Seed = int | random.Random | None
 
 
-def _rng(seed: Seed) -> random.Random:
+def _rng(seed: Seed, who: str) -> random.Random:
     if isinstance(seed, random.Random):
         return seed
     if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
         return random.Random(seed)
-    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
+    raise TypeError(f"{who}: seed must be an int, a random.Random or None, "
+                    f"got {type(seed).__name__}")
 
 
 def _inputs(x: Any, nin: int, who: str) -> list[Any]:
@@ -131,7 +132,7 @@ class Neuron(_Module):
                  seed: Seed = None) -> None:
         if not isinstance(nin, int) or isinstance(nin, bool) or nin < 1:
             raise ValueError(f"Neuron: nin (the number of inputs) must be an int >= 1, got {nin!r}")
-        rng = _rng(seed)
+        rng = _rng(seed, "Neuron")
         self.w = [Value(rng.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
         self.nonlin = bool(nonlin)
@@ -169,7 +170,7 @@ class Layer(_Module):
         if not isinstance(nout, int) or isinstance(nout, bool) or nout < 1:
             raise ValueError(f"Layer: nout (the number of neurons) must be an int >= 1, "
                              f"got {nout!r}")
-        rng = _rng(seed)
+        rng = _rng(seed, "Layer")
         self.neurons = [Neuron(nin, nonlin, fused=fused, seed=rng) for _ in range(nout)]
         self.nin, self.nout = nin, nout
         self.nonlin, self.fused = bool(nonlin), bool(fused)
@@ -233,7 +234,7 @@ class MLP(_Module):
                 f"MLP: nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1], "
                 f"got {nouts!r}"
             )
-        rng = _rng(seed)
+        rng = _rng(seed, "MLP")
         sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1, fused=fused, seed=rng)

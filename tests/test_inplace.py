@@ -1,0 +1,299 @@
+"""In-place edits between the forward and the backward pass: version counters, as in PyTorch.
+
+Each Tensor counts the edits of its numbers (assigning ``.data``, the in-place operators,
+``t.data -= ...``). A recorded op notes the versions of the tensors its backward formula
+will read, and ``backward()`` refuses, before any gradient moves, when one of them changed:
+otherwise the gradient would silently be computed from the new numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd_mini as am
+from autograd_mini import Tensor, Value, no_grad, optim, where
+from autograd_mini.nn import functional as F
+
+
+def leaf(values: Any = (1.0, 2.0, 3.0), label: str = "") -> Tensor:
+    return Tensor(values, requires_grad=True, label=label)
+
+
+# ------------------------------------------------------------------ what is detected
+def test_editing_an_operand_that_the_backward_formula_reads_is_refused() -> None:
+    x = leaf(label="x")
+    y = x * x
+    with no_grad():
+        x += 1  # the in-place operator, allowed under no_grad (a parameter update)
+    with pytest.raises(RuntimeError) as info:
+        y.sum().backward()
+    message = str(info.value)
+    assert "input 0 of mul ('x' of shape (3,)) was changed in place" in message
+    assert "it is at version 1, mul saw version 0" in message
+    assert "needs its numbers" in message and "Compute the forward pass again" in message
+    assert x.grad is None  # refused before any gradient moved
+
+
+def _new_array(t: Tensor) -> None:
+    t.data = t.data * 2
+
+
+def _same_array_edited(t: Tensor) -> None:
+    t.data -= 1.0  # NumPy subtracts in place, then Python assigns the same array back
+
+
+@pytest.mark.parametrize("edit", [_new_array, _same_array_edited])
+def test_assigning_data_counts_as_an_edit(edit: Callable[[Tensor], Any]) -> None:
+    x = leaf(label="x")
+    y = (x * x).sum()
+    before = x._version
+    edit(x)
+    assert x._version == before + 1
+    with pytest.raises(RuntimeError, match="input 0 of mul"):
+        y.backward()
+
+
+def test_augmented_assignment_on_data_is_seen() -> None:
+    # p.data -= lr * p.grad, micrograd's update, edits the array in place and assigns it back
+    W = leaf(np.ones((2, 2)), label="W")
+    x = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    loss = (x @ W).sum()
+    W.data -= 0.1 * np.ones((2, 2))
+    with pytest.raises(RuntimeError, match=r"input 1 of matmul \('W' of shape \(2, 2\)\)"):
+        loss.backward()
+
+
+def test_editing_data_that_needs_no_gradient_is_seen_too() -> None:
+    # x @ W reads the batch x to compute W's gradient, although x needs no gradient itself
+    x = Tensor(np.ones((2, 3)), label="batch")
+    W = leaf(np.ones((3, 1)))
+    loss = (x @ W).sum()
+    x.data = np.zeros((2, 3))
+    with pytest.raises(RuntimeError, match=r"input 0 of matmul \('batch'"):
+        loss.backward()
+
+
+@pytest.mark.parametrize("op", ["exp", "sigmoid", "tanh", "relu", "sqrt"])
+def test_editing_a_result_that_the_backward_formula_reads_is_refused(op: str) -> None:
+    x = leaf()
+    y = getattr(x, op)()
+    y.label = "y"
+    z = (y * 3).sum()
+    with no_grad():
+        y += 1
+    with pytest.raises(RuntimeError, match=rf"the result of {op} \('y' of shape \(3,\)\)"):
+        z.backward()
+
+
+def test_a_new_shape_is_refused_even_where_only_the_shape_is_read() -> None:
+    x = leaf(label="x")
+    y = (x + 1).sum()  # add's formula reads no numbers, but it reads the shape
+    x.data = np.ones(5)
+    with pytest.raises(RuntimeError, match="replaced by an array of another shape or dtype"):
+        y.backward()
+    x = leaf(label="x")
+    y = (x + 1).sum()
+    x.data = x.data.astype(np.float32)
+    with pytest.raises(RuntimeError, match="another shape or dtype"):
+        y.backward()
+
+
+# ------------------------------------------------------------------ views share the counter
+def test_a_write_through_a_view_is_seen_by_its_base_and_other_views() -> None:
+    x = leaf(np.arange(6.0).reshape(2, 3), label="x")
+    w = leaf(np.ones((3, 2)))
+    y = (x.T * w).sum()  # mul reads x.T, a view of x's array
+    x.data -= 1.0  # NumPy edits the shared array: x.T's numbers changed too
+    with pytest.raises(RuntimeError, match=r"input 0 of mul \(a tensor of shape \(3, 2\)\)"):
+        y.backward()
+    x = leaf(np.arange(6.0), label="x")
+    y = (x * x).sum()
+    d = x.detach()  # shares x's numbers, as in PyTorch
+    d.data *= 2.0
+    with pytest.raises(RuntimeError, match="input 0 of mul"):
+        y.backward()
+
+
+def test_rebinding_a_view_does_not_touch_its_base() -> None:
+    x = leaf(np.arange(6.0), label="x")
+    y = (x * x).sum()
+    v = x.reshape(2, 3).detach()
+    with no_grad():
+        v += 1  # stores a new array in v.data: x's numbers are untouched
+    y.backward()
+    np.testing.assert_array_equal(x.grad, 2 * np.arange(6.0))
+
+
+def test_copies_do_not_share_the_counter() -> None:
+    x = leaf(np.arange(6.0).reshape(2, 3))
+    c = x[[0, 1]]  # fancy indexing copies
+    y = (x * x).sum()
+    with no_grad():
+        c.data -= 1.0
+    y.backward()  # x was not changed
+    assert x._version == 0 and c._version == 1
+
+
+# ------------------------------------------------------------------ what is allowed
+def test_edits_that_the_formulas_do_not_read_are_allowed_as_in_pytorch() -> None:
+    x = leaf(label="x")
+    y = (x * 2 + x.exp().sum() - 1).sum()  # mul by a number and add read no operand numbers
+    with no_grad():
+        x += 1  # but exp reads its result, not x: also fine
+    y.backward()
+    np.testing.assert_allclose(x.grad, 2 + 3 * np.exp([1.0, 2.0, 3.0]))
+
+
+def test_an_optimizer_step_invalidates_graphs_recorded_before_it() -> None:
+    W = leaf(np.full((3, 1), 0.5), label="W")
+    x, target = Tensor(np.eye(3)), Tensor([[1.0], [0.0], [2.0]])
+    opt = optim.SGD([W], lr=0.1)
+    losses = []
+    for _ in range(3):  # the normal loop: a new graph after every step
+        opt.zero_grad()
+        loss = F.mse_loss(x @ W, target)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[0] > losses[1] > losses[2]
+    with pytest.raises(RuntimeError, match="an optimizer step changes every parameter"):
+        loss.backward()  # recorded before the last step
+
+
+def test_a_parameter_counts_edits_with_the_tensor_it_was_made_from() -> None:
+    base = Tensor([1.0, 2.0])
+    p = am.nn.Parameter(base)  # shares the array and the edits, as torch.nn.Parameter(t)
+    y = (p * p).sum()
+    base.data += 1  # NumPy writes into the shared array
+    np.testing.assert_array_equal(p.data, [2.0, 3.0])
+    assert p._version == base._version == 1
+    with pytest.raises(RuntimeError, match="changed in place"):
+        y.backward()
+
+
+def test_a_refused_pass_changes_nothing() -> None:
+    a, b = leaf(label="a"), leaf(label="b")
+    y = (a * 2).sum() + (b * b).sum()
+    y.retain_grad()
+    with no_grad():
+        b -= 1
+    with pytest.raises(RuntimeError):
+        y.backward()
+    assert a.grad is None and b.grad is None and y.grad is None
+    assert all(n._g is None for n in am.graph.topological_order([y]))
+
+
+def test_gradcheck_leaves_graphs_recorded_before_it_valid() -> None:
+    x = Tensor([0.5, 1.5], requires_grad=True)
+    y = (x * x).sum()
+    assert am.gradcheck(lambda t: (t * t).sum(), x)  # moves x.data and puts it back
+    y.backward()
+    np.testing.assert_allclose(x.grad, [1.0, 3.0])
+
+
+def test_data_must_be_a_float_array() -> None:
+    x = leaf()
+    with pytest.raises(TypeError, match=r"Tensor.data must be a NumPy array of floats .* list"):
+        x.data = [1.0, 2.0, 3.0]
+    with pytest.raises(TypeError, match="must be a NumPy array of floats"):
+        x.data = np.array([1, 2, 3])
+    with pytest.raises(TypeError, match="assign its array"):
+        x.data = Tensor([1.0])
+    s = leaf(2.0)
+    s.data = np.float64(3.0)  # what 0-d arithmetic returns: kept as a 0-d array
+    assert isinstance(s.data, np.ndarray) and s.data.shape == () and s.item() == 3.0
+
+
+def test_a_zero_dimensional_parameter_stays_an_array_after_optimizer_steps() -> None:
+    # found while writing these tests: 0-d arithmetic gives NumPy scalars, so an optimizer
+    # step used to leave a 0-d parameter holding np.float64 instead of an array
+    for opt_class in (optim.SGD, optim.Adam):
+        p = Tensor(2.0, requires_grad=True)
+        opt = opt_class([p], lr=0.1)
+        for _ in range(2):
+            opt.zero_grad()
+            (p * p).backward()
+            opt.step()
+            assert isinstance(p.data, np.ndarray) and p.data.shape == ()
+
+
+def test_numpy_operands_are_copied_so_later_edits_cannot_change_the_gradient() -> None:
+    # found while writing these tests: a NumPy array operand used to be kept as it was, so
+    # editing it after the forward pass silently changed the gradient (no Tensor to count it)
+    w = leaf(label="w")
+    arr = np.array([1.0, 2.0, 3.0])
+    y = (w * arr).sum()
+    arr[:] = 100.0
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0, 3.0])
+    mask = np.array([True, False, True])
+    a, b = leaf(), leaf()
+    y = where(mask, a, b).sum()
+    mask[:] = False
+    y.backward()
+    np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0])
+
+
+def test_value_data_edits_are_not_checked_as_documented() -> None:
+    # A Value's number is a plain float slot that every op reads; a counter there would cost
+    # the scalar engine about a third of its speed (see README). The backward pass reads the
+    # operands' current numbers, as micrograd does.
+    v = Value(2.0)
+    y = v * v
+    v.data = 3.0
+    y.backward()
+    assert v.grad == 6.0
+
+
+# ------------------------------------------------------------------ against PyTorch
+EDITS: dict[str, Callable[[Any], Any]] = {
+    "mul": lambda x: x * x, "mul_c": lambda x: x * 2.0, "div": lambda x: x / (x + 5),
+    "div_c": lambda x: x / 3.0, "add": lambda x: x + x, "sub_c": lambda x: x - 1.0,
+    "neg": lambda x: -x, "pow_c": lambda x: x**2, "exp": lambda x: x.exp(),
+    "log": lambda x: x.log(), "sqrt": lambda x: x.sqrt(), "tanh": lambda x: x.tanh(),
+    "sigmoid": lambda x: x.sigmoid(), "relu": lambda x: x.relu(), "abs": lambda x: x.abs(),
+    "clamp": lambda x: x.clamp(0.0, 2.5), "sum": lambda x: x.sum(), "mean": lambda x: x.mean(),
+    "var": lambda x: x.var(), "amax": lambda x: x.amax(), "softmax": lambda x: x.softmax(0),
+    "log_softmax": lambda x: x.log_softmax(0), "reshape": lambda x: x.reshape(3, 1),
+    "getitem": lambda x: x[1:], "matmul": lambda x: x @ x,
+}
+# Where we are stricter than PyTorch, and why (each would cost a formula that rounds
+# differently from PyTorch's, or a buffer the node does not keep):
+STRICTER = {
+    # PyTorch's c / x is reciprocal(x) * c; its backward reads the saved reciprocal, ours
+    # recomputes 1/x from x (a node keeps only its operands)
+    "rdiv": lambda x: 3.0 / x,
+}
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", sorted(EDITS) + sorted(STRICTER))
+@pytest.mark.parametrize("what", ["operand", "result"])
+def test_refused_exactly_when_pytorch_refuses(torch: Any, name: str, what: str) -> None:
+    fn = {**EDITS, **STRICTER}[name]
+
+    def run(x: Any, no_grad_: Any) -> Any:
+        y = fn(x)
+        z = (y * 1.5).sum()
+        target = x if what == "operand" else y
+        with no_grad_():
+            target += 1.0  # torch: an in-place add_; here: a new array, counted as an edit
+        try:
+            z.backward()
+        except RuntimeError:
+            return None
+        return x.grad
+
+    values = np.array([0.5, 1.0, 2.0])
+    theirs = run(torch.tensor(values, requires_grad=True), torch.no_grad)
+    ours = run(Tensor(values, requires_grad=True), no_grad)
+    if name in STRICTER and what == "operand":
+        assert theirs is not None and ours is None
+        return
+    assert (ours is None) == (theirs is None), (name, what, ours, theirs)
+    if ours is not None:  # both allowed: the same gradient
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12)
