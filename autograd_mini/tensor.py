@@ -742,6 +742,10 @@ _OPERAND_NUMBERS_UNREAD = frozenset(map(id, (
     ADD, SUB, ADD_C, SUB_C, RSUB, MUL_C, DIV_C, NEG, EXP, SQRT, TANH, SIGMOID, RELU, SUM, MEAN,
     RESHAPE, VIEW, FLATTEN, SQUEEZE, UNSQUEEZE, PERMUTE, EXPAND, CAST, CLONE, GETITEM,
     INDEX_PUT, CAT, STACK, WHERE, SOFTMAX, LOG_SOFTMAX, NLL_LOSS)))
+# ... these read an operand's numbers only for the other operand's gradient (d(a*b)/db = a),
+# so, as PyTorch (which saves a only when b requires grad), a may change when b needs none
+# (x @ W with data x: the gradient of W reads x, never W) ...
+_READ_FOR_THE_OTHER = {id(MUL): (0, 1), id(MATMUL): (0, 1), id(DIV): (0,)}
 # ... and these read their own result (exp's derivative is its output), so it must not change.
 _RESULT_READ = frozenset(map(id, (POW, RPOW, EXP, SQRT, TANH, SIGMOID, RELU, AMAX, AMIN,
                                   MAX_ALL, MIN_ALL, SOFTMAX, LOG_SOFTMAX)))
@@ -860,8 +864,11 @@ def _version_error(node: Tensor) -> None:
             continue
         if now // _RESHAPED != was // _RESHAPED:
             raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "shape")
-        if id(op) not in _OPERAND_NUMBERS_UNREAD:
-            raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "numbers")
+        if id(op) in _OPERAND_NUMBERS_UNREAD:
+            continue
+        if i in _READ_FOR_THE_OTHER.get(id(op), ()) and not parents(node)[1 - i].requires_grad:
+            continue  # only the other operand's gradient reads it, and it needs none
+        raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "numbers")
 
 
 def _changed(what: str, t: Tensor, op: Rule, label: str, was: int, now: int,
@@ -1149,6 +1156,13 @@ class Tensor:
         # shape or dtype also counts as _RESHAPED, which even formulas that read only their
         # operands' shapes (add, sum, reshape ...) care about.
         now = 0 if vc is None else vc[0]
+        if vc is not None and old.base is None:
+            # The owner of the numbers replaced them (an optimizer step on W): its views and
+            # detached copies (W.T in nn.Linear) still hold the old numbers, but PyTorch's
+            # step writes in place and would edit them too, so count an edit for them as
+            # well: graphs are then refused exactly where PyTorch refuses them, however they
+            # read the weights. (A view given new numbers leaves its base alone.)
+            vc[0] += 1
         if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
             self._version_counter = [now + 1]  # an optimizer step
         else:

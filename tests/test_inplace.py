@@ -8,6 +8,7 @@ otherwise the gradient would silently be computed from the new numbers.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +61,7 @@ def test_assigning_data_counts_as_an_edit(edit: Callable[[Tensor], Any]) -> None
 def test_augmented_assignment_on_data_is_seen() -> None:
     # p.data -= lr * p.grad, micrograd's update, edits the array in place and assigns it back
     W = leaf(np.ones((2, 2)), label="W")
-    x = Tensor([[1.0, 2.0], [3.0, 4.0]])
+    x = leaf(np.array([[1.0, 2.0], [3.0, 4.0]]))  # its gradient reads W
     loss = (x @ W).sum()
     W.data -= 0.1 * np.ones((2, 2))
     with pytest.raises(RuntimeError, match=r"input 1 of matmul \('W' of shape \(2, 2\)\)"):
@@ -149,19 +150,30 @@ def test_edits_that_the_formulas_do_not_read_are_allowed_as_in_pytorch() -> None
 
 
 def test_an_optimizer_step_invalidates_graphs_recorded_before_it() -> None:
-    W = leaf(np.full((3, 1), 0.5), label="W")
+    W1, W2 = leaf(np.full((3, 2), 0.5), label="W1"), leaf(np.full((2, 1), 0.5), label="W2")
     x, target = Tensor(np.eye(3)), Tensor([[1.0], [0.0], [2.0]])
-    opt = optim.SGD([W], lr=0.1)
+    opt = optim.SGD([W1, W2], lr=0.1)
     losses = []
     for _ in range(3):  # the normal loop: a new graph after every step
         opt.zero_grad()
-        loss = F.mse_loss(x @ W, target)
+        loss = F.mse_loss((x @ W1).tanh() @ W2, target)
         loss.backward()
         opt.step()
         losses.append(loss.item())
     assert losses[0] > losses[1] > losses[2]
     with pytest.raises(RuntimeError, match="an optimizer step changes every parameter"):
-        loss.backward()  # recorded before the last step
+        loss.backward()  # recorded before the last step: the gradient of W1 reads W2
+    opt.zero_grad()
+    loss = F.mse_loss(x @ W1 @ W2[:, 0].reshape(2, 1), target)  # W2 through a view
+    loss.backward()
+    opt.step()
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+    # As in PyTorch, a graph in which no formula reads the weights stays usable: the
+    # gradient of W1 in data @ W1 reads the data, not W1
+    loss = F.mse_loss(x @ W1, Tensor(np.zeros((3, 2))))
+    opt.step()
+    loss.backward()
 
 
 def test_a_parameter_counts_edits_with_the_tensor_it_was_made_from() -> None:
@@ -173,6 +185,26 @@ def test_a_parameter_counts_edits_with_the_tensor_it_was_made_from() -> None:
     assert p._version == base._version == 1
     with pytest.raises(RuntimeError, match="changed in place"):
         y.backward()
+
+
+@pytest.mark.torch
+def test_a_loss_through_a_view_of_the_weights_is_refused_after_a_step_as_in_pytorch(
+        torch: Any) -> None:
+    def run(lib: Any, nn: Any, no_grad_: Any) -> str:
+        # Linear reads its weight through the view weight.T; the gradient of the first
+        # layer's output reads the second weight, so an optimizer step invalidates the graph
+        model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        loss = ((model(lib.ones(4, 3)) - 1) ** 2).mean()
+        loss.backward(retain_graph=True)  # (PyTorch would free the graph)
+        opt.step()
+        try:
+            loss.backward()
+        except RuntimeError as exc:
+            return "refused" if "in place" in str(exc) or "inplace" in str(exc) else str(exc)
+        return "allowed"
+
+    assert run(am, am.nn, no_grad) == run(torch, torch.nn, torch.no_grad) == "refused"
 
 
 def test_a_refused_pass_changes_nothing() -> None:
@@ -260,7 +292,23 @@ EDITS: dict[str, Callable[[Any], Any]] = {
     "var": lambda x: x.var(), "amax": lambda x: x.amax(), "softmax": lambda x: x.softmax(0),
     "log_softmax": lambda x: x.log_softmax(0), "reshape": lambda x: x.reshape(3, 1),
     "getitem": lambda x: x[1:], "matmul": lambda x: x @ x,
+    # with an operand that needs no gradient: x's numbers are read only for that operand
+    "mul_data": lambda x: x * _like(x, [2.0, 3.0, 4.0]),
+    "rmul_data": lambda x: _like(x, [2.0, 3.0, 4.0]) * x,
+    "matmul_data": lambda x: _like(x, np.ones((2, 3))) @ x,
+    "rmatmul_data": lambda x: x @ _like(x, np.ones((3, 2))),
+    "div_data": lambda x: x / _like(x, [2.0, 3.0, 4.0]),
+    "rdiv_data": lambda x: _like(x, [2.0, 3.0, 4.0]) / x,
+    "mul_grad": lambda x: x * _like(x, [2.0, 3.0, 4.0], requires_grad=True),
 }
+
+
+def _like(x: Any, values: Any, requires_grad: bool = False) -> Any:
+    """A float64 tensor of the same library as ``x`` (ours or torch's)."""
+    if isinstance(x, Tensor):
+        return Tensor(values, requires_grad=requires_grad)
+    torch = sys.modules["torch"]
+    return torch.tensor(values, dtype=torch.float64, requires_grad=requires_grad)
 # Where we are stricter than PyTorch, and why (each would cost a formula that rounds
 # differently from PyTorch's, or a buffer the node does not keep):
 STRICTER = {
