@@ -110,7 +110,7 @@ def _numerical(fn: Callable[..., Any], args: tuple[Any, ...], wrt: list[int],
     result: list[list[Any]] = [[] for _ in range(n_out)]
     for i in wrt:
         x = args[i]
-        original, counter = x.data, x._version_counter
+        original = x._data
         columns: list[list[Any]] = [[] for _ in range(n_out)]
         try:
             for j in range(original.size):
@@ -118,16 +118,14 @@ def _numerical(fn: Callable[..., Any], args: tuple[Any, ...], wrt: list[int],
                 for step in (eps, -eps):
                     moved = original.copy()
                     moved.flat[j] += step
-                    x.data = moved
+                    x._data = moved  # (not .data: a perturbation is no edit to count)
                     with no_grad():
                         values.append([o.data.astype(np.float64).ravel()
                                        for o in _outputs(fn(*args))])
                 for o in range(n_out):
                     columns[o].append((values[0][o] - values[1][o]) / (2 * eps))
         finally:
-            x.data = original
-            # the numbers are back as they were: graphs recorded before stay valid
-            x._version_counter = counter
+            x._data = original  # the numbers are back: graphs recorded before stay valid
         for o in range(n_out):
             jac = np.array(columns[o]).reshape(original.size, sizes[o]).T
             result[o].append(jac)

@@ -411,6 +411,15 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
     return order
 
 
+def _on_paths_from(order: list[Any], sources: Iterable[Any]) -> list[Any]:
+    """The nodes of ``order`` (a topological order) that depend on one of ``sources``."""
+    reached = set(sources)
+    for node in order:  # parents come first, so one pass suffices
+        if node not in reached and any(p in reached for p in parents(node)):
+            reached.add(node)
+    return [node for node in order if node in reached]
+
+
 def PASS(g: Any, a: Any, b: Any, out: Any) -> Any:
     """The derivative is 1: the gradient passes through unchanged (as for a + b).
 
@@ -455,14 +464,16 @@ def backward_pass(
     """
     if order is None:
         order = topological_order(roots)
+    collect_all = capture is None
+    wanted = set(capture) if capture is not None else ()
     # A node kind may refuse the pass before any gradient moves (Tensor: an operand that a
     # backward formula reads was changed in place since the forward pass).
     for kind in (roots[0].__class__,) if len(roots) == 1 else {r.__class__ for r in roots}:
         check_graph = getattr(kind, "_check_graph", None)
         if check_graph is not None:
-            check_graph(order)
-    collect_all = capture is None
-    wanted = set(capture) if capture is not None else ()
+            # grad(outputs, inputs) needs only the nodes on a path from an input: a branch
+            # that leads to no input may have been edited (PyTorch never runs it either)
+            check_graph(order if accumulate or not wanted else _on_paths_from(order, wanted))
     # A kind whose class says every node requires and retains its gradient (Value) is
     # checked once here instead of once per edge. A Value op never takes a Tensor, so a
     # graph under a Value root holds only Values.

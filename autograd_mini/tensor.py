@@ -1156,12 +1156,12 @@ class Tensor:
         # shape or dtype also counts as _RESHAPED, which even formulas that read only their
         # operands' shapes (add, sum, reshape ...) care about.
         now = 0 if vc is None else vc[0]
-        if vc is not None and old.base is None:
-            # The owner of the numbers replaced them (an optimizer step on W): its views and
-            # detached copies (W.T in nn.Linear) still hold the old numbers, but PyTorch's
-            # step writes in place and would edit them too, so count an edit for them as
-            # well: graphs are then refused exactly where PyTorch refuses them, however they
-            # read the weights. (A view given new numbers leaves its base alone.)
+        if vc is not None:
+            # The tensors sharing the old counter (views, detached copies, its base: W.T in
+            # nn.Linear) keep the old numbers, but in PyTorch, whose in-place operators and
+            # optimizer steps write into the shared memory, they would be edited too. So count
+            # an edit for them as well: graphs are refused where PyTorch refuses them, however
+            # they read the tensor.
             vc[0] += 1
         if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
             self._version_counter = [now + 1]  # an optimizer step
