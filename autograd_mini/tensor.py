@@ -857,8 +857,8 @@ def _version_error(node: Tensor) -> None:
     if _version(node) and id(op) in _RESULT_READ:
         raise _changed(f"the result of {op.name}", node, op, label, 0, _version(node),
                        "numbers")
-    for i, (p, was) in enumerate(zip(parents(node), saved if isinstance(saved, tuple)
-                                     else (saved,))):
+    operands = parents(node)
+    for i, (p, was) in enumerate(zip(operands, saved if isinstance(saved, tuple) else (saved,))):
         now = _version(p)
         if now == was:
             continue
@@ -866,7 +866,7 @@ def _version_error(node: Tensor) -> None:
             raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "shape")
         if id(op) in _OPERAND_NUMBERS_UNREAD:
             continue
-        if i in _READ_FOR_THE_OTHER.get(id(op), ()) and not parents(node)[1 - i].requires_grad:
+        if i in _READ_FOR_THE_OTHER.get(id(op), ()) and not operands[1 - i].requires_grad:
             continue  # only the other operand's gradient reads it, and it needs none
         raise _changed(f"input {i} of {op.name}", p, op, label, was, now, "numbers")
 
