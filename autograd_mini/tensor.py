@@ -899,7 +899,12 @@ def _one(shape: Shape, dtype: Any) -> Any:
 
 
 def _leaf(data: Any, requires_grad: bool = False, counter: list[int] | None = None) -> Tensor:
-    t = _new(Tensor)
+    return _init_leaf(_new(Tensor), data, requires_grad, counter)
+
+
+def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | None) -> Tensor:
+    """Fill every slot of ``t`` as a leaf over the array ``data`` (with no checks: the
+    callers have made ``data`` a float array), sharing ``counter`` if given."""
     t._data = data
     t._version_counter = counter
     t._saved_versions = None

@@ -53,7 +53,15 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
-from ..tensor import Tensor, _describe, _float_dtype, _generator, _shared_counter, _to_array
+from ..tensor import (
+    Tensor,
+    _describe,
+    _float_dtype,
+    _generator,
+    _init_leaf,
+    _shared_counter,
+    _to_array,
+)
 from . import functional as F
 from ._state import IncompatibleKeys, checked_arrays
 
@@ -106,15 +114,7 @@ class Parameter(Tensor):
             array = np.empty(0)
         else:
             array = _to_array(data, None, "Parameter")
-        self._data = array
-        self._version_counter = counter
-        self._saved_versions = None
-        self.grad = None
-        self.label = ""
-        self.requires_grad = bool(requires_grad)
-        self._op = self._a = self._b = None
-        self._retains_grad = False
-        self._g = None
+        _init_leaf(self, array, bool(requires_grad), counter)
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:  # see the class docstring
