@@ -18,6 +18,7 @@ BENCHMARKS = [
     ("Tensor MLP training step against hand-written NumPy and PyTorch (issue 3)",
      "tensor_mlp.py"),
     ("Digits MLP, Adam, 30 epochs, beside PyTorch (issue 5)", "digits.py"),
+    ("Drawing graphs of about 1,000 values as SVG (issue 4)", "draw_render.py"),
 ]
 
 
