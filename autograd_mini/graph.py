@@ -406,7 +406,7 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
                 push(node._b)
             if node._a not in seen:
                 push(node._a)
-        else:
+        elif not seen.issuperset(node._a):  # one C loop: most n-ary parents are seen already
             stack.extend([p for p in reversed(node._a) if p not in seen])
     return order
 

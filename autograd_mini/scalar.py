@@ -172,42 +172,108 @@ RELU = _unary("relu", "relu", lambda a, _: 0.0 if a <= 0 else a,  # relu(nan) is
 
 
 # One n-ary rule: a weighted sum w·x + b (a neuron before its activation) as ONE node
-# instead of n products and n sums. Its operands are 2n + 1 slots w1..wn, x1..xn, b: the
-# Values among them are the node's parents (`_a`, in slot order) and `_b` is None when
-# every slot is a Value, else the slots with None where a parent goes and the plain
-# numbers in place (inputs that are data, not nodes). Forward accumulates from b, left to
-# right, so it rounds exactly as the elementary b + w1*x1 + ... + wn*xn; each share is the
-# product the elementary mul rule would send (g·xᵢ to wᵢ, g·wᵢ to xᵢ, g to b).
-def _slots(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Sequence[Any]:
+# instead of n products and n sums. Its operands are 2n + 1 slots w1..wn, x1..xn, b. The
+# Values among them are the node's parents (`_a`, in slot order); `_b` says where the
+# plain numbers (inputs that are data, not nodes) go:
+#   None             every slot is a Value: the parents are w1..wn, x1..xn, b
+#   DataInputs(xs)   the inputs are the numbers xs, weights and bias are Values: the
+#                    parents are w1..wn, b (an MLP's first layer; the common case made fast)
+#   a tuple          any other mix: all 2n + 1 slots, None where a parent goes
+# Forward accumulates from b, left to right, so it rounds exactly as the elementary
+# b + w1*x1 + ... + wn*xn; each share is the product the elementary mul rule would send
+# (g·xᵢ to wᵢ, g·wᵢ to xᵢ, g to b).
+class DataInputs(tuple):  # type: ignore[type-arg]
+    """The inputs x1..xn of a dot node when they are numbers and every weight and the
+    bias are Values (its parents are then w1..wn, b)."""
+
+    __slots__ = ()
+
+
+def _slots(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
     """All 2n + 1 operands: the parents with the constants put back in their places."""
     if spec is None:
         return parents
+    if spec.__class__ is DataInputs:
+        return [*parents[:-1], *spec, parents[-1]]
     rest = iter(parents)
     return [next(rest) if c is None else c for c in spec]
 
 
 def _dot_forward(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
-    slots = _slots(parents, spec)
-    n = len(slots) // 2
-    acc = slots[-1]
-    for w, x in zip(slots[:n], slots[n:-1]):
+    ws: Sequence[Any]
+    xs: Sequence[Any]
+    if spec.__class__ is DataInputs:
+        ws, xs, acc = parents, spec, parents[-1]  # zip stops at the last input, before b
+    else:
+        slots = _slots(parents, spec)
+        n = len(slots) // 2
+        ws, xs, acc = slots[:n], slots[n:-1], slots[-1]
+    for w, x in zip(ws, xs):
         acc = acc + w * x
     return acc
 
 
-def _dot_backward(g: Any, parents: Sequence[Any], spec: tuple[Any, ...] | None, out: Any) -> Any:
-    slots = _slots(parents, spec)
-    n = len(slots) // 2
-    shares = [g * x for x in slots[n:-1]] + [g * w for w in slots[:n]] + [g]
-    if spec is None:
-        return shares
-    return [s for s, c in zip(shares, spec) if c is None]  # one share per parent
+def _dot_backward(g: Any, parents: Any, spec: tuple[Any, ...] | None, out: Any) -> Any:
+    if spec is None:  # parents w1..wn, x1..xn, b: each product's other factor, then b's 1
+        n = len(parents) // 2
+        shares = [g * other for other in parents[n:-1] + parents[:n]]
+    elif spec.__class__ is DataInputs:  # parents w1..wn, b
+        shares = [g * x for x in spec]
+    else:  # every slot, then only the parents' shares
+        slots = _slots(parents, spec)
+        n = len(slots) // 2
+        shares = [g * other for other in slots[n:-1] + slots[:n]]
+        shares.append(g)
+        return [s for s, c in zip(shares, spec) if c is None]
+    shares.append(g)
+    return shares
 
 
 DOT = Rule("dot", NARY, _dot_forward, (_dot_backward,), "·")
 
+
+# A ReLU neuron relu(w·x + b) as ONE node: dot's rule, then relu's, composed. The hidden
+# layers of nn.scalar.MLP are made of these, which halves the nodes an epoch walks. Same
+# numbers to the last bit as a dot node followed by a relu node: relu's share (g, or 0.0
+# where the neuron is off) goes into dot's formula, zeros included, as the two nodes do.
+def _dot_relu_forward(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
+    z = _dot_forward(parents, spec)
+    return 0.0 if z <= 0 else z  # relu(nan) is nan, as RELU's forward
+
+
+def _dot_relu_backward(g: Any, parents: Sequence[Any], spec: tuple[Any, ...] | None,
+                       out: Any) -> Any:
+    if (out.data if out.__class__ is Value else out) <= 0:  # relu's share: 0.0 where off
+        g = 0.0
+    return _dot_backward(g, parents, spec, out)
+
+
+DOT_RELU = Rule("dot_relu", NARY, _dot_relu_forward, (_dot_relu_backward,), "relu ·")
+
+
+# micrograd's hinge loss, mean of relu(1 - yᵢ·sᵢ) over the scores sᵢ (the parents) with
+# targets yᵢ = ±1 (the context), as ONE node. Every operation is the one the elementary
+# graph (1 + -y*s).relu() ... sum(...) * (1/n) makes, in the same order, so the numbers
+# agree to the last bit: each score's share is relu's share (g/n, or 0.0 where the margin
+# is met) times -yᵢ, the mul rule's.
+def _hinge_forward(scores: Sequence[Any], targets: tuple[float, ...]) -> Any:
+    total = 0.0
+    for s, y in zip(scores, targets):
+        m = 1.0 + -y * s
+        total = total + (0.0 if m <= 0 else m)
+    return total * (1.0 / len(targets))
+
+
+def _hinge_backward(g: Any, scores: Sequence[Any], targets: tuple[float, ...], out: Any) -> Any:
+    g = g * (1.0 / len(targets))
+    return [(0.0 if 1.0 + -y * _data(s) <= 0 else g) * -y for s, y in zip(scores, targets)]
+
+
+HINGE = Rule("hinge_loss", NARY, _hinge_forward, (_hinge_backward,), "hinge")
+
 RULES: dict[str, Rule] = {r.name: r for r in (ADD, SUB, RSUB, MUL, DIV, RDIV, NEG, POW, RPOW,
-                                                EXP, LOG, TANH, SIGMOID, RELU, DOT)}
+                                                EXP, LOG, TANH, SIGMOID, RELU, DOT, DOT_RELU,
+                                                HINGE)}
 """The rule of every op by name (the constant-operand variants share a name)."""
 
 
@@ -424,7 +490,7 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
 
-def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:
+def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None, *, relu: bool = False) -> Value:
     """w·x + bias, Σᵢ wᵢ·xᵢ + bias, as ONE node: a neuron's weighted sum.
 
     The result equals ``sum((w * x for w, x in zip(ws, xs)), bias)`` to the last bit, and
@@ -432,7 +498,9 @@ def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:
     ``bias`` as parents instead of 2n elementary nodes: the graph walk does far less work,
     which is what makes the scalar MLP train at a useful speed. Plain numbers (data
     inputs) stay constants inside the node, never nodes. ``bias=None`` starts the sum at
-    0, as Python's ``sum`` does.
+    0, as Python's ``sum`` does. ``relu=True`` makes the node a whole ReLU neuron,
+    ``relu(w·x + bias)`` (rule ``dot_relu``): again the numbers and gradients of the two
+    separate nodes, ``dot(...).relu()``, to the last bit.
 
     >>> w1, w2, b = Value(2.0), Value(-1.0), Value(0.5)
     >>> z = dot([w1, w2], [3.0, 4.0], b)
@@ -448,14 +516,17 @@ def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:
         )
     slots = [*ws, *xs, 0.0 if bias is None else bias]
     parents = [s for s in slots if s.__class__ is Value]
-    if len(parents) == len(slots):
-        spec = None
-    else:
+    spec: tuple[Any, ...] | None = None
+    if len(parents) == len(ws) + 1 and bias.__class__ is Value and all(
+            w.__class__ is Value for w in ws):  # the inputs are data
+        spec = DataInputs(_as_float(x, "dot") for x in xs)
+    elif len(parents) < len(slots):
         spec = tuple(None if s.__class__ is Value else _as_float(s, "dot") for s in slots)
-    data = _dot_forward([p.data for p in parents], spec)
+    rule = DOT_RELU if relu else DOT
+    data = rule.forward([p.data for p in parents], spec)
     if not parents:
         return Value(data)
-    return _node(data, DOT, tuple(parents), spec)
+    return _node(data, rule, tuple(parents), spec)
 
 
 def _flat(seq: Any, what: str) -> Sequence[Any]:

@@ -54,6 +54,30 @@ def _dot_const(w1: Any, w2: Any, b: Any) -> Any:
     return b + w1 * 2.5 + w2 * -1.5
 
 
+def _dot_relu(w1: Any, w2: Any, x1: Any, x2: Any, b: Any) -> Any:
+    """relu(w·x + b): one dot_relu node for Values, the formula for floats."""
+    if hasattr(w1, "grad"):
+        from autograd_mini.scalar import dot
+
+        return dot([w1, w2], [x1, x2], b, relu=True)
+    return max(b + w1 * x1 + w2 * x2, 0.0)
+
+
+def _hinge(s1: Any, s2: Any) -> Any:
+    """micrograd's hinge loss of two scores with targets +1 and -1."""
+    if hasattr(s1, "grad"):
+        from autograd_mini.nn.scalar import hinge_loss
+
+        return hinge_loss([s1, s2], [1.0, -1.0])
+    return (max(1 - s1, 0.0) + max(1 + s2, 0.0)) / 2
+
+
+def _relu_dot_derivative(w1: float, w2: float, x1: float, x2: float, b: float
+                         ) -> tuple[float, ...]:
+    on = 1.0 if b + w1 * x1 + w2 * x2 > 0 else 0.0
+    return (on * x1, on * x2, on * w1, on * w2, on)
+
+
 SCALAR_OPS: list[ScalarOp] = [
     ScalarOp("add", lambda a, b: a + b, (reals(), reals()), lambda a, b: (1.0, 1.0)),
     ScalarOp("sub", lambda a, b: a - b, (reals(), reals()), lambda a, b: (1.0, -1.0)),
@@ -89,6 +113,12 @@ SCALAR_OPS: list[ScalarOp] = [
              (away_from([0], -10, 10),), lambda a: (1.0 if a > 0 else 0.0,)),
     ScalarOp("dot", _dot, (reals(),) * 5, lambda w1, w2, x1, x2, b: (x1, x2, w1, w2, 1.0)),
     ScalarOp("dot_const", _dot_const, (reals(),) * 3, lambda w1, w2, b: (2.5, -1.5, 1.0)),
+    # b far from 0 and |w·x| <= 2: the neuron is on (then off) for every draw, never at the kink
+    ScalarOp("dot_relu", _dot_relu, (reals(-1, 1),) * 4 + (reals(3, 5),), _relu_dot_derivative),
+    ScalarOp("dot_relu_off", _dot_relu, (reals(-1, 1),) * 4 + (reals(-5, -3),),
+             _relu_dot_derivative),
+    ScalarOp("hinge_loss", _hinge, (away_from([1.0], -3, 3), away_from([-1.0], -3, 3)),
+             lambda s1, s2: (-0.5 if s1 < 1 else 0.0, 0.5 if s2 > -1 else 0.0)),
 ]
 SCALAR_OPS_BY_NAME = {op.name: op for op in SCALAR_OPS}
 
@@ -526,6 +556,7 @@ class Program:
 
 def _value_ops() -> list[tuple[str, int, Callable[..., Any], Callable[..., bool]]]:
     """Every Value op: (name, arity, fn, is the operand list in the op's smooth domain)."""
+    from autograd_mini.nn.scalar import hinge_loss
     from autograd_mini.scalar import dot
 
     def anything(*xs: float) -> bool:
@@ -549,6 +580,10 @@ def _value_ops() -> list[tuple[str, int, Callable[..., Any], Callable[..., bool]
         ("relu", 1, lambda a: a.relu(), lambda a: abs(a) >= 0.05),
         ("dot", 3, lambda w, x, b: dot([w, x, 0.5], [x, -1.5, w], b), anything),
         ("dot_no_bias", 2, lambda w, x: dot([w, 2.0], [x, w]), anything),
+        ("dot_relu", 3, lambda w, x, b: dot([w, x], [x, 2.0], b, relu=True),
+         lambda w, x, b: abs(w * x + x * 2.0 + b) >= 0.05),
+        ("hinge_loss", 2, lambda a, b: hinge_loss([a, b, a], [1.0, -1.0, -1.0]),
+         lambda a, b: min(abs(1 - a), abs(1 + b), abs(1 + a)) >= 0.05),
     ]
     for c in (2.0, 3.0, 0.0, 1.0, -1.0, -2.0):  # whole exponents: any base but 0
         ops.append((f"pow_{c:g}", 1, lambda a, c=c: a**c,

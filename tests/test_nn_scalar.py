@@ -182,6 +182,72 @@ def test_fused_neuron_is_one_node_elementary_is_2n_binary_nodes() -> None:
     assert ops == ["add"] * 3 + ["mul"] * 3
 
 
+def test_fused_relu_neuron_is_one_node() -> None:
+    xs = [Value(1.0), Value(-2.0), Value(3.0)]
+    fused = Neuron(3, seed=4)(xs)
+    plain = Neuron(3, fused=False, seed=4)(xs)
+    assert fused.data == plain.data
+    assert [n.op for n in topological_order([fused]) if not n.is_leaf] == ["dot_relu"]
+    ops = sorted(n.op for n in topological_order([plain]) if not n.is_leaf)
+    assert ops == ["add"] * 3 + ["mul"] * 3 + ["relu"]
+
+
+def _elementary_hinge(scores: list[Value], targets: list[float]) -> Value:
+    """micrograd's demo loss, op by op."""
+    losses = [(1 + -y * s).relu() for y, s in zip(targets, scores)]
+    return sum(losses) * (1.0 / len(losses))  # type: ignore[no-any-return]
+
+
+small = st.floats(-3, 3, allow_nan=False).map(lambda v: round(v, 1))  # zeros and kinks too
+
+
+@given(st.lists(st.tuples(small, small), min_size=1, max_size=4), small)
+def test_dot_relu_equals_dot_then_relu_bit_for_bit(pairs, b) -> None:  # type: ignore[no-untyped-def]
+    def build(fused: bool) -> tuple[Value, list[Value]]:
+        ws = [Value(w) for w, _ in pairs]
+        xs = [Value(x) for _, x in pairs]
+        bias = Value(b)
+        out = dot(ws, xs, bias, relu=True) if fused else dot(ws, xs, bias).relu()
+        return out, [*ws, *xs, bias]
+
+    (f, leaves_f), (p, leaves_p) = build(True), build(False)
+    assert f.data == p.data
+    (f * f).backward()
+    (p * p).backward()
+    assert [v.grad for v in leaves_f] == [v.grad for v in leaves_p]
+    # second derivatives: the recorded backward passes agree too
+    df = grad(f * f, leaves_f[0], create_graph=True)[0]
+    dp = grad(p * p, leaves_p[0], create_graph=True)[0]
+    assert df.data == dp.data
+    second_f = grad(df, leaves_f, allow_unused=True)
+    second_p = grad(dp, leaves_p, allow_unused=True)
+    assert [None if g is None else g.data for g in second_f] == [
+        None if g is None else g.data for g in second_p]
+
+
+@given(st.lists(st.tuples(small, st.sampled_from([-1.0, 1.0])), min_size=1, max_size=5))
+def test_hinge_loss_is_micrograds_formula_bit_for_bit(rows) -> None:  # type: ignore[no-untyped-def]
+    targets = [y for _, y in rows]
+    scores_f = [Value(s) * 1.5 for s, _ in rows]  # scores with a history, as a model makes
+    scores_p = [Value(s) * 1.5 for s, _ in rows]
+    fused, plain = hinge_loss(scores_f, targets), _elementary_hinge(scores_p, targets)
+    assert fused.op == "hinge_loss"
+    assert fused.data == plain.data
+    fused.backward()
+    plain.backward()
+    assert [s.grad for s in scores_f] == [s.grad for s in scores_p]
+    # second order: d/ds of (d loss/d s)² through the recorded backward pass
+    (gf,) = grad(fused, [scores_f[0]], create_graph=True)
+    (gp,) = grad(plain, [scores_p[0]], create_graph=True)
+    assert gf.data == gp.data
+
+
+def test_hinge_loss_of_plain_numbers_names_the_position() -> None:
+    with pytest.raises(TypeError, match=r"hinge_loss: the scores must be Values .* float at "
+                                        r"position 1"):
+        hinge_loss([Value(1.0), 2.0], [1.0, -1.0])
+
+
 def test_data_inputs_never_become_nodes() -> None:
     model = MLP(2, [4, 4, 1], seed=2)
     out = model([0.3, -0.7])

@@ -223,7 +223,7 @@ def test_grad_of_unused_input_is_an_error_unless_allowed() -> None:
 
 def test_every_rule_is_exercised_by_the_property_tests() -> None:
     names = {"add", "sub", "rsub", "mul", "div", "rdiv", "neg", "pow", "rpow", "exp", "log",
-             "tanh", "sigmoid", "relu", "dot"}
+             "tanh", "sigmoid", "relu", "dot", "dot_relu", "hinge_loss"}
     assert set(RULES) == names
 
 
