@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import BINARY, UNARY, topological_order
+from .graph import BINARY, UNARY, shares_of, topological_order
 
 __all__ = ["Explanation", "PathTerm", "explain", "fmt", "fmt_factor", "node_names"]
 
@@ -75,7 +75,7 @@ def local_derivatives(node: Any) -> list[tuple[Any, Any]]:
             if parent.requires_grad:
                 result.append((parent, d(1.0, a.data, b.data, out)))
         return result
-    shares = op.backward[0](1.0, [p.data for p in node._a], node._b, out)
+    shares = shares_of(op, op.backward[0](1.0, [p.data for p in node._a], node._b, out))
     return [(p, s) for p, s in zip(node._a, shares) if s is not None and p.requires_grad]
 
 

@@ -46,6 +46,7 @@ from typing import Any, NamedTuple, TypeVar
 __all__ = [
     "AnomalyError",
     "Rule",
+    "Saved",
     "backward_pass",
     "detect_anomaly",
     "enable_grad",
@@ -53,10 +54,11 @@ __all__ = [
     "no_grad",
     "parents",
     "set_grad_enabled",
+    "shares_of",
     "topological_order",
 ]
 
-UNARY, BINARY, NARY = 1, 2, 0
+UNARY, BINARY, NARY, WEIGHTED = 1, 2, 0, 3
 
 
 class Rule(NamedTuple):
@@ -67,12 +69,18 @@ class Rule(NamedTuple):
     parent's share. For unary and binary rules each is called as ``f(g, a, b, out)``
     with the operands and the node's own value; n-ary rules have a single entry
     called as ``f(g, parents, b, out)`` that returns a list, one share per parent.
+    A ``WEIGHTED`` rule is an n-ary rule whose every share is ``g`` times a number, as
+    in a weighted sum (the scalar ``dot``): its entry returns the pair ``(g, coefficients)``
+    instead, the share of parent i being ``g * coefficients[i]``, and the walk multiplies
+    as it adds, without a list of shares (a neuron of the scalar MLP has 33 parents).
     All rules are linear in ``g``, so ``f(1, ...)`` is the local derivative
     d out / d parent that drawings and explanations print.
 
     In an ordinary backward pass the arguments are plain numbers (floats or
     arrays). With ``create_graph=True`` they are the nodes themselves, so the same
     formula records a graph of the backward pass and gradients of gradients work.
+    An n-ary node whose context ``b`` is :class:`Saved` already holds every number its
+    formula reads, and a plain pass gives it ``None`` for ``parents``.
     """
 
     name: str
@@ -80,6 +88,22 @@ class Rule(NamedTuple):
     forward: Callable[..., Any]
     backward: tuple[Callable[..., Any], ...]
     symbol: str = ""
+
+
+class Saved(tuple):  # type: ignore[type-arg]
+    """An n-ary node's context that holds every number its backward formula reads, saved
+    by the forward pass (as PyTorch's nodes save their inputs), so that a plain backward
+    pass need not read all its parents' numbers again: it passes ``None`` for them."""
+
+    __slots__ = ()
+
+
+def shares_of(op: Rule, result: Any) -> Any:
+    """What an n-ary rule's backward returned, as one share per parent."""
+    if op.arity == WEIGHTED:
+        g, coefficients = result
+        return [g * c for c in coefficients]
+    return result
 
 
 # --------------------------------------------------------------------------- modes
@@ -546,10 +570,22 @@ def backward_pass(
                         if observe is not None:
                             observe(node, g, sent or [])
                     else:
+                        context = node._b
                         if create_graph:
-                            shares = op.backward[0](g, a, node._b, node)
+                            shares = op.backward[0](g, a, context, node)
+                        elif isinstance(context, Saved):
+                            shares = op.backward[0](g, None, context, node.data)
                         else:
-                            shares = op.backward[0](g, [p.data for p in a], node._b, node.data)
+                            shares = op.backward[0](g, [p.data for p in a], context, node.data)
+                        if op.arity == WEIGHTED:
+                            if every_node_requires and not check and observe is None:
+                                scale, coefficients = shares  # parent i gets scale * cᵢ
+                                for p, c in zip(a, coefficients):
+                                    share = scale * c
+                                    prev = p._g
+                                    p._g = share if prev is None else prev + share
+                                continue
+                            shares = shares_of(op, shares)
                         if check:
                             for i, (p, share) in enumerate(zip(a, shares)):
                                 _check_backward(node, g, p, i, share)

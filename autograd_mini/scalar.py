@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,9 @@ from .graph import (
     NARY,
     PASS,
     UNARY,
+    WEIGHTED,
     Rule,
+    Saved,
     backward_pass,
     record,
     threads_off_default,
@@ -171,27 +174,38 @@ RELU = _unary("relu", "relu", lambda a, _: 0.0 if a <= 0 else a,  # relu(nan) is
 
 
 
-# One n-ary rule: a weighted sum w·x + b (a neuron before its activation) as ONE node
-# instead of n products and n sums. Its operands are 2n + 1 slots w1..wn, x1..xn, b. The
-# Values among them are the node's parents (`_a`, in slot order); `_b` says where the
-# plain numbers (inputs that are data, not nodes) go:
-#   None             every slot is a Value: the parents are w1..wn, x1..xn, b
-#   DataInputs(xs)   the inputs are the numbers xs, weights and bias are Values: the
-#                    parents are w1..wn, b (an MLP's first layer; the common case made fast)
-#   a tuple          any other mix: all 2n + 1 slots, None where a parent goes
+# A weighted sum w·x + b (a neuron before its activation) as ONE node instead of n products
+# and n sums. Its operands are 2n + 1 slots w1..wn, x1..xn, b. The Values among them are the
+# node's parents (`_a`, in slot order); the context `_b` says where plain numbers (inputs
+# that are data, not nodes) go, and keeps what the backward formula reads:
+#   Factors((xs, ws))  every slot is a Value: the parents are w1..wn, x1..xn, b, and the
+#                      forward saved the numbers of the inputs xs and of the weights ws
+#   DataInputs(xs)     the inputs are the numbers xs, weights and bias are Values: the
+#                      parents are w1..wn, b (an MLP's first layer)
+#   a tuple            any other mix: all 2n + 1 slots, None where a parent goes
 # Forward accumulates from b, left to right, so it rounds exactly as the elementary
-# b + w1*x1 + ... + wn*xn; each share is the product the elementary mul rule would send
-# (g·xᵢ to wᵢ, g·wᵢ to xᵢ, g to b).
-class DataInputs(tuple):  # type: ignore[type-arg]
+# b + w1*x1 + ... + wn*xn. The rule is WEIGHTED: d out/d wᵢ = xᵢ, d out/d xᵢ = wᵢ and
+# d out/d b = 1, and the share g·xᵢ, g·wᵢ, g·1 = g is the product the elementary mul rule
+# sends (a plain pass multiplies the numbers the forward saved, as PyTorch's mm does).
+class Factors(Saved):
+    """The numbers (inputs, weights) of a dot node whose slots are all Values."""
+
+    __slots__ = ()
+
+
+class DataInputs(Saved):
     """The inputs x1..xn of a dot node when they are numbers and every weight and the
     bias are Values (its parents are then w1..wn, b)."""
 
     __slots__ = ()
 
 
-def _slots(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
+_ONE = (1.0,)  # the bias's coefficient
+
+
+def _slots(parents: Sequence[Any], spec: tuple[Any, ...]) -> Any:
     """All 2n + 1 operands: the parents with the constants put back in their places."""
-    if spec is None:
+    if spec.__class__ is Factors:
         return parents
     if spec.__class__ is DataInputs:
         return [*parents[:-1], *spec, parents[-1]]
@@ -199,7 +213,7 @@ def _slots(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
     return [next(rest) if c is None else c for c in spec]
 
 
-def _dot_forward(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
+def _dot_forward(parents: Sequence[Any], spec: tuple[Any, ...]) -> Any:
     ws: Sequence[Any]
     xs: Sequence[Any]
     if spec.__class__ is DataInputs:
@@ -213,42 +227,42 @@ def _dot_forward(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
     return acc
 
 
-def _dot_backward(g: Any, parents: Any, spec: tuple[Any, ...] | None, out: Any) -> Any:
-    if spec is None:  # parents w1..wn, x1..xn, b: each product's other factor, then b's 1
-        n = len(parents) // 2
-        shares = [g * other for other in parents[n:-1] + parents[:n]]
-    elif spec.__class__ is DataInputs:  # parents w1..wn, b
-        shares = [g * x for x in spec]
-    else:  # every slot, then only the parents' shares
-        slots = _slots(parents, spec)
-        n = len(slots) // 2
-        shares = [g * other for other in slots[n:-1] + slots[:n]]
-        shares.append(g)
-        return [s for s, c in zip(shares, spec) if c is None]
-    shares.append(g)
-    return shares
+def _dot_backward(g: Any, parents: Any, spec: tuple[Any, ...], out: Any) -> Any:
+    """``(g, the local derivative of each parent)``: each product's other factor, 1 for b."""
+    if spec.__class__ is Factors:  # parents w1..wn, x1..xn, b
+        if parents is None:  # a plain pass: the numbers the forward saved
+            xs, ws = spec
+        else:
+            n = len(parents) // 2
+            xs, ws = parents[n:-1], parents[:n]
+        return g, chain(xs, ws, _ONE)
+    if spec.__class__ is DataInputs:  # parents w1..wn, b
+        return g, chain(spec, _ONE)
+    slots = _slots(parents, spec)
+    n = len(slots) // 2
+    others = [*slots[n:-1], *slots[:n], 1.0]
+    return g, [c for c, s in zip(others, spec) if s is None]  # the parents' coefficients
 
 
-DOT = Rule("dot", NARY, _dot_forward, (_dot_backward,), "·")
+DOT = Rule("dot", WEIGHTED, _dot_forward, (_dot_backward,), "·")
 
 
 # A ReLU neuron relu(w·x + b) as ONE node: dot's rule, then relu's, composed. The hidden
 # layers of nn.scalar.MLP are made of these, which halves the nodes an epoch walks. Same
 # numbers to the last bit as a dot node followed by a relu node: relu's share (g, or 0.0
 # where the neuron is off) goes into dot's formula, zeros included, as the two nodes do.
-def _dot_relu_forward(parents: Sequence[Any], spec: tuple[Any, ...] | None) -> Any:
+def _dot_relu_forward(parents: Sequence[Any], spec: tuple[Any, ...]) -> Any:
     z = _dot_forward(parents, spec)
     return 0.0 if z <= 0 else z  # relu(nan) is nan, as RELU's forward
 
 
-def _dot_relu_backward(g: Any, parents: Sequence[Any], spec: tuple[Any, ...] | None,
-                       out: Any) -> Any:
+def _dot_relu_backward(g: Any, parents: Any, spec: tuple[Any, ...], out: Any) -> Any:
     if (out.data if out.__class__ is Value else out) <= 0:  # relu's share: 0.0 where off
         g = 0.0
     return _dot_backward(g, parents, spec, out)
 
 
-DOT_RELU = Rule("dot_relu", NARY, _dot_relu_forward, (_dot_relu_backward,), "relu ·")
+DOT_RELU = Rule("dot_relu", WEIGHTED, _dot_relu_forward, (_dot_relu_backward,), "relu ·")
 
 
 # micrograd's hinge loss, mean of relu(1 - yᵢ·sᵢ) over the scores sᵢ (the parents) with
@@ -516,14 +530,18 @@ def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None, *, relu: bool = 
         )
     slots = [*ws, *xs, 0.0 if bias is None else bias]
     parents = [s for s in slots if s.__class__ is Value]
-    spec: tuple[Any, ...] | None = None
-    if len(parents) == len(ws) + 1 and bias.__class__ is Value and all(
+    spec: tuple[Any, ...]
+    values = [p.data for p in parents]
+    if len(parents) == len(slots):
+        n = len(ws)
+        spec = Factors((values[n:-1], values[:n]))
+    elif len(parents) == len(ws) + 1 and bias.__class__ is Value and all(
             w.__class__ is Value for w in ws):  # the inputs are data
         spec = DataInputs(_as_float(x, "dot") for x in xs)
-    elif len(parents) < len(slots):
+    else:
         spec = tuple(None if s.__class__ is Value else _as_float(s, "dot") for s in slots)
     rule = DOT_RELU if relu else DOT
-    data = rule.forward([p.data for p in parents], spec)
+    data = rule.forward(values, spec)
     if not parents:
         return Value(data)
     return _node(data, rule, tuple(parents), spec)

@@ -270,6 +270,34 @@ def test_fused_and_elementary_models_give_the_same_loss_and_gradients() -> None:
         assert a.grad == pytest.approx(b.grad, rel=1e-13, abs=1e-16)
 
 
+def test_every_path_of_the_walk_gives_the_same_gradients() -> None:
+    """The plain pass multiplies a neuron's saved numbers as it adds; detect_anomaly, two
+    roots at once and a recorded pass build the shares first. All agree to the last bit."""
+    from autograd_mini import detect_anomaly
+
+    X, Y = moons_problem(30, seed=5)
+
+    def gradients(how: str) -> list[float]:
+        model = MLP(2, [6, 6, 1], seed=3)
+        loss = _moons_loss(model, X, Y)
+        ps = model.parameters()
+        if how == "plain":
+            loss.backward()
+            return [p.grad for p in ps]
+        if how == "anomaly":
+            with detect_anomaly():
+                loss.backward()
+            return [p.grad for p in ps]
+        if how == "two roots":
+            return [g.data for g in grad([loss, loss * 0.0], ps)]
+        return [g.data for g in grad(loss, ps, create_graph=True)]
+
+    plain = gradients("plain")
+    assert any(plain)
+    for how in ("anomaly", "two roots", "create_graph"):
+        assert gradients(how) == plain, how
+
+
 def test_gradients_match_the_hand_written_backward_pass() -> None:
     X, Y = moons_problem()
     model = MLP(2, [16, 16, 1], seed=1337)

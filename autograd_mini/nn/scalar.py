@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..scalar import DOT, DOT_RELU, HINGE, DataInputs, Value, _node, dot
+from ..scalar import DOT, DOT_RELU, HINGE, DataInputs, Factors, Value, _node, dot
 from ._state import IncompatibleKeys, checked_arrays
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
 ]
 
 Seed = int | random.Random | None
+Weights = tuple[float, list[float], tuple[Value, ...]]  # a neuron's b, w numbers, (w..., b)
 
 
 def _rng(seed: Seed, who: str) -> random.Random:
@@ -182,33 +183,38 @@ class Layer(_Module):
         out = self._forward_fused(xs) if self.fused else [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
-    def _weights(self) -> list[tuple[float, list[float]]]:
-        """Each neuron's bias and weights as numbers (read once for a whole batch)."""
-        return [(n.b.data, [w.data for w in n.w]) for n in self.neurons]
+    def _weights(self) -> list[Weights]:
+        """Each neuron's bias and weights as numbers, and its weights and bias as one tuple
+        (the parents of its node when the inputs are data): read once for a whole batch."""
+        return [(n.b.data, [w.data for w in n.w], (*n.w, n.b)) for n in self.neurons]
 
-    def _forward_fused(self, xs: list[Any], numbers: list[tuple[float, list[float]]] | None = None
+    def _forward_fused(self, xs: list[Any], numbers: list[Weights] | None = None
                        ) -> list[Value]:
         # What dot() does for each neuron, with the inputs sorted out once for the whole
         # layer: all Values (hidden layers) or all floats (data). Same node, same numbers.
         if all(v.__class__ is Value for v in xs):
-            return self._fused(xs, [v.data for v in xs], None, numbers)
+            return self._fused(xs, [v.data for v in xs], numbers)
         if all(v.__class__ is float for v in xs):
-            return self._fused((), xs, DataInputs(xs), numbers)
+            return self._fused((), xs, numbers)
         return [n(xs) for n in self.neurons]  # a mix, ints, NumPy scalars ...: dot() sorts out each
 
-    def _fused(self, x_parents: Sequence[Value], data: list[float], spec: tuple[Any, ...] | None,
-               numbers: list[tuple[float, list[float]]] | None) -> list[Value]:
+    def _fused(self, x_parents: Sequence[Value], data: list[float],
+               numbers: list[Weights] | None) -> list[Value]:
         """One node per neuron, ``relu(w·x + b)`` (or ``w·x + b`` without ReLU), as dot()
-        makes it; ``x_parents`` are the inputs that are Values, ``data`` the input numbers,
-        ``spec`` the dot rule's layout of constants."""
+        makes it; ``x_parents`` are the inputs that are Values (none: the inputs are
+        data) and ``data`` the input numbers."""
         rule = DOT_RELU if self.nonlin else DOT
+        inputs = None if x_parents else DataInputs(data)  # shared by the layer's neurons
         out = []
-        for n, (acc, ws) in zip(self.neurons, numbers or self._weights()):
+        for n, (acc, ws, params) in zip(self.neurons, numbers or self._weights()):
             for w, x in zip(ws, data):  # b + w1*x1 + ... left to right, as DOT's forward
                 acc = acc + w * x
             if self.nonlin and acc <= 0:  # relu, as DOT_RELU's forward (nan stays nan)
                 acc = 0.0
-            out.append(_node(acc, rule, (*n.w, *x_parents, n.b), spec))
+            if inputs is None:
+                out.append(_node(acc, rule, (*n.w, *x_parents, n.b), Factors((data, ws))))
+            else:
+                out.append(_node(acc, rule, params, inputs))
         return out
 
     def parameters(self) -> list[Value]:
@@ -261,7 +267,7 @@ class MLP(_Module):
         for row in rows:
             h = first._forward_fused(_inputs(row, self.nin, "MLP"), numbers[0])
             for layer, weights in rest:
-                h = layer._fused(h, [v.data for v in h], None, weights)
+                h = layer._fused(h, [v.data for v in h], weights)
             outputs.append(h[0] if len(h) == 1 else h)
         return outputs
 
