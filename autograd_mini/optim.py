@@ -198,16 +198,19 @@ class SGD(Optimizer):
         # plain SGD, p - lr * g, is most of what a training step of a small network does
         # besides its matrix products: the same numbers as _update, without its per-parameter
         # bookkeeping (for four small parameters the loop above costs a third more)
-        lr = group["lr"]
+        lr, subtract, append = group["lr"], np.subtract, out.append
         for j, p in enumerate(group["params"]):
             grad = p.grad
             if grad is None:
                 continue
             data = p.data
-            if not (grad.__class__ is np.ndarray and data.__class__ is np.ndarray
-                    and grad.shape == data.shape and grad.dtype.kind == "f"):
-                grad = _gradient(p, self, i, j)
-            out.append((p, _minus(data, lr * grad), _NO_STATE))
+            if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor's
+                    and grad.shape == data.shape and grad.dtype is data.dtype):
+                amount = lr * grad
+                if amount.__class__ is np.ndarray and amount.dtype is data.dtype:
+                    append((p, subtract(data, amount, amount), _NO_STATE))  # see _minus
+                    continue
+            append((p, _minus(data, lr * _gradient(p, self, i, j)), _NO_STATE))
 
     def _update(
         self, p: Any, grad: Any, group: dict[str, Any], state: Mapping[str, Any]
