@@ -447,7 +447,9 @@ class Picks(NamedTuple):
     total: float  # what 'mean' divides by: the total weight of the counted targets
     valid: Any  # boolean array, False where target == ignore_index; None if none is
     dim: int = 1  # the class axis
-    log_p: Any = None  # cross_entropy: log_softmax(input), computed once, needed by backward
+    log_p: Any = None  # cross_entropy: log_softmax(input), computed once, gives the loss ...
+    exp_z: Any = None  # ... and from its parts, exp(input - max) and its sum along dim, the
+    sum_exp: Any = None  # backward pass gets softmax(input) = exp_z / sum_exp without an exp
 
 
 def _nll_forward(log_p: Any, ctx: Picks) -> Any:
@@ -473,7 +475,9 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     """d/d logits of nll_loss(log_softmax(logits)): (softmax - one_hot(target)) · weight · g.
 
     The same numbers as PyTorch's two steps (nll_loss_backward, then
-    log_softmax_backward: g - exp(log_p) · sum(g)), in three array operations.
+    log_softmax_backward: g - exp(log_p) · sum(g)) to rounding, in three array operations
+    (softmax from the exponentials the forward pass computed: an exp costs as much as
+    the other operations together).
     """
     if ctx.reduction == "mean":
         g = _div(g, ctx.total)
@@ -481,8 +485,7 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     s_col = s if not s.shape else s.reshape((*s.shape[:ctx.dim], 1, *s.shape[ctx.dim:]))
     if a.__class__ is Tensor:  # recorded backward: softmax as a differentiable op
         return a.softmax(ctx.dim) * s_col - _index_put(s, a.shape, ctx.at, accumulate=False)
-    share = np.exp(ctx.log_p)  # softmax (log_p <= 0: no overflow)
-    share *= s_col
+    share = ctx.exp_z * (s_col / ctx.sum_exp)  # softmax · s (a column of sums: few divisions)
     share[ctx.at] -= s
     return share
 
@@ -706,10 +709,17 @@ def _softmax(a: Any, dim: int) -> Any:
 
 
 def _log_softmax(a: Any, dim: int) -> Any:
+    return _log_softmax_parts(a, dim)[0]
+
+
+def _log_softmax_parts(a: Any, dim: int) -> tuple[Any, Any, Any]:
+    """log_softmax(a) along ``dim``, with exp(a - max) and its sum (softmax is their ratio)."""
     # log-sum-exp by max-subtraction, so logits of 1000 stay finite (np.maximum.reduce is
     # a.max() without the Python wrapper around it)
     z = a - np.maximum.reduce(a, axis=dim, keepdims=True)
-    return z - np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
+    e = np.exp(z)
+    s = np.add.reduce(e, axis=dim, keepdims=True)
+    return z - np.log(s), e, s
 
 
 # ---- losses (nn.functional builds the rest from the ops above)
