@@ -538,8 +538,10 @@ def _nary(name: str, symbol: str, forward: Any, d_all: Any) -> Rule:
 
 
 # ---- arithmetic between tensors (or arrays), broadcast       backward: share for a, for b
+# (g itself when no broadcasting happened, tested before calling unbroadcast: the usual
+# x @ W + b, whose left operand has the result's shape)
 ADD = _binary("add", "+", lambda a, b: a + b,
-              lambda g, a, b, out: unbroadcast(g, a.shape),
+              lambda g, a, b, out: g if g.shape == a.shape else unbroadcast(g, a.shape),
               lambda g, a, b, out: unbroadcast(g, b.shape, view=True))
 SUB = _binary("sub", "-", lambda a, b: a - b,
               lambda g, a, b, out: unbroadcast(g, a.shape),
@@ -804,7 +806,9 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
         t._saved_versions = 0 if vc is None else vc[0]
     elif arity == BINARY:
         va, vb = a._version_counter, b._version_counter
-        t._saved_versions = _UNEDITED if va is vb is None else (_version(a), _version(b))
+        # (_version inlined: a parameter has a counter after its first optimizer step)
+        t._saved_versions = _UNEDITED if va is vb is None else (
+            0 if va is None else va[0], 0 if vb is None else vb[0])
     else:
         t._saved_versions = tuple([_version(p) for p in a])
     return t
@@ -840,21 +844,24 @@ def _check_versions(order: Sequence[Any]) -> None:
     """RuntimeError if a tensor that a backward formula of the graph reads was changed after
     the op recorded it (called by the backward pass before any gradient moves, so a refused
     pass changes nothing)."""
+    # (_version inlined: this runs before every backward pass, over every node)
     for node in order:
         saved = node._saved_versions
         if saved is None:  # a leaf
             continue
         arity = node._op.arity
         if arity == UNARY:
-            changed = _version(node._a) != saved
+            vc = node._a._version_counter
+            changed = (0 if vc is None else vc[0]) != saved
         elif arity == BINARY:
-            changed = (_version(node._a), _version(node._b)) != saved
+            va, vb = node._a._version_counter, node._b._version_counter
+            changed = (0 if va is None else va[0], 0 if vb is None else vb[0]) != saved
         else:
             changed = tuple([_version(p) for p in node._a]) != saved
         # the result: its counter starts at 0, unless it is a view (and then its rule does
         # not read it)
-        if changed or (node._version_counter is not None and node._version_counter[0]
-                       and id(node._op) in _RESULT_READ):
+        vc = node._version_counter
+        if changed or (vc is not None and vc[0] and id(node._op) in _RESULT_READ):
             _version_error(node)
 
 
@@ -1067,8 +1074,10 @@ def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
 
 def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
     ad, bd = a._data, b._data
-    if ad.shape != bd.shape:
-        _check_broadcast(rule.name, ad.shape, bd.shape)
+    s1, s2 = ad.shape, bd.shape
+    # (the common case of _check_broadcast, a bias, tested here without the call)
+    if s1 != s2 and s1[len(s1) - len(s2):] != s2:
+        _check_broadcast(rule.name, s1, s2)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
         a, b = _promote((a, b))
         ad, bd = a.data, b.data
