@@ -447,7 +447,9 @@ class Picks(NamedTuple):
     total: float  # what 'mean' divides by: the total weight of the counted targets
     valid: Any  # boolean array, False where target == ignore_index; None if none is
     dim: int = 1  # the class axis
-    log_p: Any = None  # cross_entropy: log_softmax(input), computed once, needed by backward
+    log_p: Any = None  # cross_entropy: log_softmax(input), computed once, gives the loss ...
+    exp_z: Any = None  # ... and from its parts, exp(input - max) and its sum along dim, the
+    sum_exp: Any = None  # backward pass gets softmax(input) = exp_z / sum_exp without an exp
 
 
 def _nll_forward(log_p: Any, ctx: Picks) -> Any:
@@ -473,7 +475,9 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     """d/d logits of nll_loss(log_softmax(logits)): (softmax - one_hot(target)) · weight · g.
 
     The same numbers as PyTorch's two steps (nll_loss_backward, then
-    log_softmax_backward: g - exp(log_p) · sum(g)), in three array operations.
+    log_softmax_backward: g - exp(log_p) · sum(g)) to rounding, in three array operations
+    (softmax from the exponentials the forward pass computed: an exp costs as much as
+    the other operations together).
     """
     if ctx.reduction == "mean":
         g = _div(g, ctx.total)
@@ -481,8 +485,7 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     s_col = s if not s.shape else s.reshape((*s.shape[:ctx.dim], 1, *s.shape[ctx.dim:]))
     if a.__class__ is Tensor:  # recorded backward: softmax as a differentiable op
         return a.softmax(ctx.dim) * s_col - _index_put(s, a.shape, ctx.at, accumulate=False)
-    share = np.exp(ctx.log_p)  # softmax (log_p <= 0: no overflow)
-    share *= s_col
+    share = ctx.exp_z * (s_col / ctx.sum_exp)  # softmax · s (a column of sums: few divisions)
     share[ctx.at] -= s
     return share
 
@@ -535,8 +538,10 @@ def _nary(name: str, symbol: str, forward: Any, d_all: Any) -> Rule:
 
 
 # ---- arithmetic between tensors (or arrays), broadcast       backward: share for a, for b
+# (g itself when no broadcasting happened, tested before calling unbroadcast: the usual
+# x @ W + b, whose left operand has the result's shape)
 ADD = _binary("add", "+", lambda a, b: a + b,
-              lambda g, a, b, out: unbroadcast(g, a.shape),
+              lambda g, a, b, out: g if g.shape == a.shape else unbroadcast(g, a.shape),
               lambda g, a, b, out: unbroadcast(g, b.shape, view=True))
 SUB = _binary("sub", "-", lambda a, b: a - b,
               lambda g, a, b, out: unbroadcast(g, a.shape),
@@ -706,10 +711,17 @@ def _softmax(a: Any, dim: int) -> Any:
 
 
 def _log_softmax(a: Any, dim: int) -> Any:
+    return _log_softmax_parts(a, dim)[0]
+
+
+def _log_softmax_parts(a: Any, dim: int) -> tuple[Any, Any, Any]:
+    """log_softmax(a) along ``dim``, with exp(a - max) and its sum (softmax is their ratio)."""
     # log-sum-exp by max-subtraction, so logits of 1000 stay finite (np.maximum.reduce is
     # a.max() without the Python wrapper around it)
     z = a - np.maximum.reduce(a, axis=dim, keepdims=True)
-    return z - np.log(np.add.reduce(np.exp(z), axis=dim, keepdims=True))
+    e = np.exp(z)
+    s = np.add.reduce(e, axis=dim, keepdims=True)
+    return z - np.log(s), e, s
 
 
 # ---- losses (nn.functional builds the rest from the ops above)
@@ -794,7 +806,9 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
         t._saved_versions = 0 if vc is None else vc[0]
     elif arity == BINARY:
         va, vb = a._version_counter, b._version_counter
-        t._saved_versions = _UNEDITED if va is vb is None else (_version(a), _version(b))
+        # (_version inlined: a parameter has a counter after its first optimizer step)
+        t._saved_versions = _UNEDITED if va is vb is None else (
+            0 if va is None else va[0], 0 if vb is None else vb[0])
     else:
         t._saved_versions = tuple([_version(p) for p in a])
     return t
@@ -830,21 +844,24 @@ def _check_versions(order: Sequence[Any]) -> None:
     """RuntimeError if a tensor that a backward formula of the graph reads was changed after
     the op recorded it (called by the backward pass before any gradient moves, so a refused
     pass changes nothing)."""
+    # (_version inlined: this runs before every backward pass, over every node)
     for node in order:
         saved = node._saved_versions
         if saved is None:  # a leaf
             continue
         arity = node._op.arity
         if arity == UNARY:
-            changed = _version(node._a) != saved
+            vc = node._a._version_counter
+            changed = (0 if vc is None else vc[0]) != saved
         elif arity == BINARY:
-            changed = (_version(node._a), _version(node._b)) != saved
+            va, vb = node._a._version_counter, node._b._version_counter
+            changed = (0 if va is None else va[0], 0 if vb is None else vb[0]) != saved
         else:
             changed = tuple([_version(p) for p in node._a]) != saved
         # the result: its counter starts at 0, unless it is a view (and then its rule does
         # not read it)
-        if changed or (node._version_counter is not None and node._version_counter[0]
-                       and id(node._op) in _RESULT_READ):
+        vc = node._version_counter
+        if changed or (vc is not None and vc[0] and id(node._op) in _RESULT_READ):
             _version_error(node)
 
 
@@ -1057,8 +1074,10 @@ def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
 
 def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
     ad, bd = a._data, b._data
-    if ad.shape != bd.shape:
-        _check_broadcast(rule.name, ad.shape, bd.shape)
+    s1, s2 = ad.shape, bd.shape
+    # (the common case of _check_broadcast, a bias, tested here without the call)
+    if s1 != s2 and s1[len(s1) - len(s2):] != s2:
+        _check_broadcast(rule.name, s1, s2)
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
         a, b = _promote((a, b))
         ad, bd = a.data, b.data

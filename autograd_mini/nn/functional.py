@@ -41,7 +41,7 @@ from ..tensor import (
     Tensor,
     _binary_node,
     _describe,
-    _log_softmax,
+    _log_softmax_parts,
     _make,
     _nary_node,
     _promote,
@@ -160,8 +160,12 @@ def _class_indices(op: str, target: Any, input: Tensor,
         raise ValueError(f"{op}: input has shape {shape}, so target should have shape "
                          f"{expected} ({what}), got {t.shape}")
     n_classes = shape[0] if len(shape) == 1 else shape[1]
-    # one comparison for both ends: negative labels wrap around to huge unsigned numbers
-    in_range = not t.size or np.maximum.reduce(t.view(_UINT64), axis=None) < n_classes
+    # one comparison for both ends: negative labels wrap around to huge unsigned numbers.
+    # (argmax is a plain method, a fifth of the cost of a reduction with its ufunc machinery)
+    u = t.view(_UINT64)
+    if u.ndim != 1:
+        u = u.reshape(-1)
+    in_range = not u.size or bool(u[u.argmax()] < n_classes)
     if not in_range:
         bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
         if bad.any():
@@ -215,7 +219,8 @@ def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, .
 
 # ------------------------------------------------------------------ losses
 def _picks(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
-           reduction: str, dim: int, log_p: Any = None) -> Picks:
+           reduction: str, dim: int, log_p: Any = None, exp_z: Any = None,
+           sum_exp: Any = None) -> Picks:
     """Which log-probability each target picks, with weights and ignored targets."""
     t, in_range = _class_indices(op, target, input, ignore_index)
     n_classes = input.shape[dim]
@@ -238,7 +243,8 @@ def _picks(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
         total = float(valid.sum())
     else:
         total = float(t.size)
-    return Picks(_pick_index(input.shape, t), w, reduction, total, valid, dim, log_p)
+    return Picks(_pick_index(input.shape, t), w, reduction, total, valid, dim, log_p, exp_z,
+                 sum_exp)
 
 
 def _class_axis(op: str, input: Any, reduction: str) -> int:
@@ -285,7 +291,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
             prod = prod * w.reshape((-1,) + (1,) * (input.ndim - 1 - dim))
         return _reduce(-prod.sum(dim), reduction)
     ctx = _picks(op, input, target, weight, ignore_index, reduction, dim,
-                 _log_softmax(input.data, dim))
+                 *_log_softmax_parts(input.data, dim))
     return _make(CROSS_ENTROPY.forward(input.data, ctx), CROSS_ENTROPY, input, ctx,
                  input.requires_grad)
 
