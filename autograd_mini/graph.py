@@ -414,11 +414,12 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
         if node in seen:
             continue
         see(node)
+        op = node._op
+        if op is None:  # a leaf has no parents: it is done at once
+            order.append(node)
+            continue
         entered.append(node)
         push(_EMIT)
-        op = node._op
-        if op is None:
-            continue
         # Push operands last to first, so they are entered first to last: the order of
         # `order` then reads like the computation (x*3 before y*4 in x*3 + y*4).
         arity = op.arity
