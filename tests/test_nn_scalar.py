@@ -236,7 +236,7 @@ def test_hinge_loss_is_micrograds_formula_bit_for_bit(rows) -> None:  # type: ig
     fused.backward()
     plain.backward()
     assert [s.grad for s in scores_f] == [s.grad for s in scores_p]
-    # second order: d/ds of (d loss/d s)² through the recorded backward pass
+    # a recorded backward pass (create_graph) gives the same first derivative too
     (gf,) = grad(fused, [scores_f[0]], create_graph=True)
     (gp,) = grad(plain, [scores_p[0]], create_graph=True)
     assert gf.data == gp.data
