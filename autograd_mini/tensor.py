@@ -447,13 +447,26 @@ class Picks(NamedTuple):
     total: float  # what 'mean' divides by: the total weight of the counted targets
     valid: Any  # boolean array, False where target == ignore_index; None if none is
     dim: int = 1  # the class axis
-    log_p: Any = None  # cross_entropy: log_softmax(input), computed once, gives the loss ...
-    exp_z: Any = None  # ... and from its parts, exp(input - max) and its sum along dim, the
-    sum_exp: Any = None  # backward pass gets softmax(input) = exp_z / sum_exp without an exp
+    # cross_entropy: the parts of log_softmax(input) = z - log(sum_exp), computed once:
+    z: Any = None  # input - its maximum along dim (the loss reads only the picked ones) ...
+    exp_z: Any = None  # ... exp(z) and its sum along dim, from which the backward pass
+    sum_exp: Any = None  # gets softmax(input) = exp_z / sum_exp without an exp
 
 
 def _nll_forward(log_p: Any, ctx: Picks) -> Any:
-    picked = log_p[ctx.at] if ctx.weight is None else log_p[ctx.at] * ctx.weight
+    return _nll_total(log_p[ctx.at], ctx)
+
+
+def _cross_entropy_forward(a: Any, ctx: Picks) -> Any:
+    # log_softmax(a) only where the targets pick it: z - log(sum_exp) of each picked element
+    # (the same numbers as picking from the whole log_softmax, with one subtraction per row)
+    return _nll_total(ctx.z[ctx.at] - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
+
+
+def _nll_total(picked: Any, ctx: Picks) -> Any:
+    """The loss from the picked log-probabilities: weighted, negated, reduced."""
+    if ctx.weight is not None:
+        picked = picked * ctx.weight
     if ctx.valid is not None:  # ignored targets contribute 0 (even where the input is -inf)
         picked = np.where(ctx.valid, picked, 0.0)
     if ctx.reduction == "none":
@@ -711,25 +724,26 @@ def _softmax(a: Any, dim: int) -> Any:
 
 
 def _log_softmax(a: Any, dim: int) -> Any:
-    return _log_softmax_parts(a, dim)[0]
+    z, _, s = _log_softmax_parts(a, dim)
+    return z - np.log(s)
 
 
 def _log_softmax_parts(a: Any, dim: int) -> tuple[Any, Any, Any]:
-    """log_softmax(a) along ``dim``, with exp(a - max) and its sum (softmax is their ratio)."""
+    """z = a - max(a), exp(z) and its sum along ``dim``: log_softmax(a) is z - log(sum),
+    softmax(a) is exp(z) / sum."""
     # log-sum-exp by max-subtraction, so logits of 1000 stay finite (np.maximum.reduce is
     # a.max() without the Python wrapper around it)
     z = a - np.maximum.reduce(a, axis=dim, keepdims=True)
     e = np.exp(z)
-    s = np.add.reduce(e, axis=dim, keepdims=True)
-    return z - np.log(s), e, s
+    return z, e, np.add.reduce(e, axis=dim, keepdims=True)
 
 
 # ---- losses (nn.functional builds the rest from the ops above)
 # nll_loss picks -input[i, target_i] (context: Picks); cross_entropy is nll_loss of
 # log_softmax, as in PyTorch, as one node whose gradient is softmax - one_hot
 NLL_LOSS = _unary("nll_loss", "nll_loss", _nll_forward, _nll_backward)
-CROSS_ENTROPY = _unary("cross_entropy", "cross_entropy",
-                       lambda a, ctx: _nll_forward(ctx.log_p, ctx), _cross_entropy_backward)
+CROSS_ENTROPY = _unary("cross_entropy", "cross_entropy", _cross_entropy_forward,
+                       _cross_entropy_backward)
 BCE = _binary("binary_cross_entropy", "bce", _bce_forward,
               lambda g, x, t, out: unbroadcast(
                   _div(g * (x - t), _clamp_min(x * (1 - x), _BCE_EPSILON)), x.shape),

@@ -40,6 +40,7 @@ from ..tensor import (
     Picks,
     Tensor,
     _binary_node,
+    _cross_entropy_forward,
     _describe,
     _log_softmax_parts,
     _make,
@@ -160,12 +161,7 @@ def _class_indices(op: str, target: Any, input: Tensor,
         raise ValueError(f"{op}: input has shape {shape}, so target should have shape "
                          f"{expected} ({what}), got {t.shape}")
     n_classes = shape[0] if len(shape) == 1 else shape[1]
-    # one comparison for both ends: negative labels wrap around to huge unsigned numbers.
-    # (argmax is a plain method, a fifth of the cost of a reduction with its ufunc machinery)
-    u = t.view(_UINT64)
-    if u.ndim != 1:
-        u = u.reshape(-1)
-    in_range = not u.size or bool(u[u.argmax()] < n_classes)
+    in_range = _all_classes(t, n_classes)
     if not in_range:
         bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
         if bad.any():
@@ -177,6 +173,16 @@ def _class_indices(op: str, target: Any, input: Tensor,
 
 
 _INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
+
+
+def _all_classes(t: np.ndarray[Any, Any], n_classes: int) -> bool:
+    """Whether every label of the C-contiguous int64 array ``t`` is in 0 .. n_classes-1."""
+    # one comparison for both ends: negative labels wrap around to huge unsigned numbers.
+    # (argmax is a plain method, a fifth of the cost of a reduction with its ufunc machinery)
+    u = t.view(_UINT64)
+    if u.ndim != 1:
+        u = u.reshape(-1)
+    return not u.size or bool(u[u.argmax()] < n_classes)
 
 
 def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
@@ -219,7 +225,7 @@ def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, .
 
 # ------------------------------------------------------------------ losses
 def _picks(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
-           reduction: str, dim: int, log_p: Any = None, exp_z: Any = None,
+           reduction: str, dim: int, z: Any = None, exp_z: Any = None,
            sum_exp: Any = None) -> Picks:
     """Which log-probability each target picks, with weights and ignored targets."""
     t, in_range = _class_indices(op, target, input, ignore_index)
@@ -243,7 +249,7 @@ def _picks(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
         total = float(valid.sum())
     else:
         total = float(t.size)
-    return Picks(_pick_index(input.shape, t), w, reduction, total, valid, dim, log_p, exp_z,
+    return Picks(_pick_index(input.shape, t), w, reduction, total, valid, dim, z, exp_z,
                  sum_exp)
 
 
@@ -280,6 +286,12 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     probabilities of the input's shape (soft labels), giving
     ``-(target * log_softmax(input)).sum(1)`` per example.
     """
+    if (input.__class__ is Tensor and target.__class__ is np.ndarray and weight is None
+            and reduction == "mean"):
+        ctx = _batch_picks(input._data, target, ignore_index)
+        if ctx is not None:
+            return _make(_cross_entropy_forward(input._data, ctx), CROSS_ENTROPY, input, ctx,
+                         input.requires_grad)
     op = "cross_entropy"
     dim = _class_axis(op, input, reduction)
     t = target.data if isinstance(target, Tensor) else target
@@ -292,8 +304,24 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
         return _reduce(-prod.sum(dim), reduction)
     ctx = _picks(op, input, target, weight, ignore_index, reduction, dim,
                  *_log_softmax_parts(input.data, dim))
-    return _make(CROSS_ENTROPY.forward(input.data, ctx), CROSS_ENTROPY, input, ctx,
+    return _make(_cross_entropy_forward(input.data, ctx), CROSS_ENTROPY, input, ctx,
                  input.requires_grad)
+
+
+def _batch_picks(a: np.ndarray[Any, Any], target: np.ndarray[Any, Any],
+                 ignore_index: int) -> Picks | None:
+    """cross_entropy's context in the usual case, without the general path's layers: a
+    batch of logits (N, C) with PyTorch's defaults and N int64 labels that are all class
+    numbers (so none is ignored). None in any other case, which the general path checks
+    and handles: the same numbers either way."""
+    shape = a.shape
+    if (len(shape) != 2 or target.dtype is not _INT64 or target.shape != shape[:1]
+            or not target.flags.c_contiguous or 0 <= ignore_index < shape[1]
+            or not _all_classes(target, shape[1])):
+        return None
+    t = target.copy()  # editing the caller's labels later must not change the backward pass
+    return Picks((_rows(shape[0]), t), None, "mean", float(shape[0]), None, 1,
+                 *_log_softmax_parts(a, 1))
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
