@@ -489,8 +489,7 @@ def backward_pass(
     """
     if order is None:
         order = topological_order(roots)
-    collect_all = capture is None
-    wanted = set(capture) if capture is not None else ()
+    wanted: Any = _EVERY_NODE if capture is None else set(capture)
     # A node kind may refuse the pass before any gradient moves (Tensor: an operand that a
     # backward formula reads was changed in place since the forward pass).
     for kind in (roots[0].__class__,) if len(roots) == 1 else {r.__class__ for r in roots}:
@@ -498,11 +497,13 @@ def backward_pass(
         if check_graph is not None:
             # grad(outputs, inputs) needs only the nodes on a path from an input: a branch
             # that leads to no input may have been edited (PyTorch never runs it either)
-            check_graph(order if accumulate or not wanted else _on_paths_from(order, wanted))
+            check_graph(order if accumulate or capture is None or not wanted
+                        else _on_paths_from(order, wanted))
     # A kind whose class says every node requires and retains its gradient (Value) is
     # checked once here instead of once per edge. A Value op never takes a Tensor, so a
     # graph under a Value root holds only Values.
     check = _mode.anomaly
+    watch = check or observe is not None  # each share a node sends is checked or reported
     kind = type(roots[0]) if len(roots) == 1 else None
     every_node_requires = getattr(kind, "requires_grad", None) is True
     every_node_retains = accumulate and getattr(kind, "_retains_grad", None) is True
@@ -519,18 +520,22 @@ def backward_pass(
                     if g is None:  # no path from a root through a differentiable op
                         continue
                     node._g = None  # leave every node clean for the next pass
-                    if collect_all or node in wanted:
+                    if node in wanted:
                         result[node] = g
                     op = node._op
-                    if every_node_retains or (accumulate and (op is None or node._retains_grad)):
-                        old = node.grad
-                        node.grad = node._first_grad(g) if old is None else old + g
-                    if op is None:
+                    if op is None:  # a leaf: its gradient is complete
+                        if accumulate:
+                            old = node.grad
+                            node.grad = node._first_grad(g) if old is None else old + g
                         if observe is not None:
                             observe(node, g, [])
                         continue
+                    if every_node_retains or (accumulate and node._retains_grad):
+                        old = node.grad
+                        node.grad = node._first_grad(g) if old is None else old + g
                     a = node._a
-                    if op.arity == UNARY:
+                    arity = op.arity
+                    if arity == UNARY:
                         d_a = op.backward[0]
                         if d_a is PASS:
                             share = g
@@ -538,38 +543,30 @@ def backward_pass(
                             share = d_a(g, a, node._b, node)
                         else:
                             share = d_a(g, a.data, node._b, node.data)
-                        if check:
-                            _check_backward(node, g, a, 0, share)
                         prev = a._g
                         a._g = share if prev is None else prev + share
-                        if observe is not None:
-                            observe(node, g, [(a, share)])
-                    elif op.arity == BINARY:
+                        if watch:
+                            _watch(node, g, [(0, a, share)], check, observe)
+                    elif arity == BINARY:
                         b = node._b
                         if create_graph:
                             av, bv, out = a, b, node
                         else:
                             av, bv, out = a.data, b.data, node.data
                         d_a, d_b = op.backward
-                        sent: list[tuple[Any, Any]] | None = [] if observe is not None else None
+                        share_a = share_b = None
                         if every_node_requires or a.requires_grad:
-                            share = g if d_a is PASS else d_a(g, av, bv, out)
-                            if check:
-                                _check_backward(node, g, a, 0, share)
+                            share_a = g if d_a is PASS else d_a(g, av, bv, out)
                             prev = a._g
-                            a._g = share if prev is None else prev + share
-                            if sent is not None:
-                                sent.append((a, share))
+                            a._g = share_a if prev is None else prev + share_a
                         if every_node_requires or b.requires_grad:
-                            share = g if d_b is PASS else d_b(g, av, bv, out)
-                            if check:
-                                _check_backward(node, g, b, 1, share)
+                            share_b = g if d_b is PASS else d_b(g, av, bv, out)
                             prev = b._g
-                            b._g = share if prev is None else prev + share
-                            if sent is not None:
-                                sent.append((b, share))
-                        if observe is not None:
-                            observe(node, g, sent or [])
+                            b._g = share_b if prev is None else prev + share_b
+                        if watch:
+                            _watch(node, g, [(i, p, share) for i, p, share in
+                                             ((0, a, share_a), (1, b, share_b))
+                                             if share is not None], check, observe)
                     else:
                         context = node._b
                         if create_graph:
@@ -578,8 +575,8 @@ def backward_pass(
                             shares = op.backward[0](g, None, context, node.data)
                         else:
                             shares = op.backward[0](g, [p.data for p in a], context, node.data)
-                        if op.arity == WEIGHTED:
-                            if every_node_requires and not check and observe is None:
+                        if arity == WEIGHTED:
+                            if every_node_requires and not watch:
                                 scale, coefficients = shares  # parent i gets scale * cᵢ
                                 for p, c in zip(a, coefficients):
                                     share = scale * c
@@ -587,16 +584,15 @@ def backward_pass(
                                     p._g = share if prev is None else prev + share
                                 continue
                             shares = shares_of(op, shares)
-                        if check:
-                            for i, (p, share) in enumerate(zip(a, shares)):
-                                _check_backward(node, g, p, i, share)
                         for p, share in zip(a, shares):
                             if share is not None and (every_node_requires or p.requires_grad):
                                 prev = p._g
                                 p._g = share if prev is None else prev + share
-                        if observe is not None:
-                            observe(node, g, [(p, share) for p, share in zip(a, shares)
-                                              if share is not None and p.requires_grad])
+                        if watch:
+                            _watch(node, g, [(i, p, share) for i, (p, share) in
+                                             enumerate(zip(a, shares))
+                                             if share is not None and p.requires_grad],
+                                   check, observe)
         except BaseException as exc:
             for n in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
                 n._g = None
@@ -608,6 +604,27 @@ def backward_pass(
                                                     1)) from None
             raise
     return result
+
+
+class _EveryNode:
+    """What ``backward_pass(capture=None)`` captures: every node it reaches."""
+
+    def __contains__(self, node: Any) -> bool:
+        return True
+
+
+_EVERY_NODE = _EveryNode()
+
+
+def _watch(node: Any, g: Any, sent: list[tuple[int, Any, Any]], check: bool,
+           observe: Callable[[Any, Any, list[tuple[Any, Any]]], None] | None) -> None:
+    """The slow path of a node's turn: under detect_anomaly, check each ``(input index,
+    parent, share)`` the node sent; then report them to ``observe`` (backprop_steps)."""
+    if check:
+        for i, parent, share in sent:
+            _check_backward(node, g, parent, i, share)
+    if observe is not None:
+        observe(node, g, [(parent, share) for _, parent, share in sent])
 
 
 def grad(

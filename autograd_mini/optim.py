@@ -190,27 +190,33 @@ class SGD(Optimizer):
                 f"(got momentum={momentum}, dampening={group['dampening']})"
             )
 
-    def _group_updates(self, i: int, group: dict[str, Any],
-                       out: list[tuple[Any, Any, Mapping[str, Any]]]) -> None:
-        if group["momentum"] != 0 or group["weight_decay"] != 0 or group["maximize"]:
-            super()._group_updates(i, group, out)
-            return
-        # plain SGD, p - lr * g, is most of what a training step of a small network does
-        # besides its matrix products: the same numbers as _update, without its per-parameter
-        # bookkeeping (for four small parameters the loop above costs a third more)
-        lr, subtract, append = group["lr"], np.subtract, out.append
-        for j, p in enumerate(group["params"]):
-            grad = p.grad
-            if grad is None:
-                continue
-            data = p.data
-            if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor's
-                    and grad.shape == data.shape and grad.dtype is data.dtype):
-                amount = lr * grad
-                if amount.__class__ is np.ndarray and amount.dtype is data.dtype:
-                    append((p, subtract(data, amount, amount), _NO_STATE))  # see _minus
+    def step(self) -> None:
+        # Plain SGD, p - lr * g, is most of what a training step of a small network does
+        # besides its matrix products: the same numbers as _update, without the bookkeeping
+        # of buffers (and, as in PyTorch, without a state entry per parameter)
+        params, values, subtract = [], [], np.subtract
+        for i, group in enumerate(self.param_groups):
+            if group["momentum"] != 0 or group["weight_decay"] != 0 or group["maximize"]:
+                super().step()  # nothing is written yet
+                return
+            lr = group["lr"]
+            for j, p in enumerate(group["params"]):
+                grad = p.grad
+                if grad is None:
                     continue
-            append((p, _minus(data, lr * _gradient(p, self, i, j)), _NO_STATE))
+                data = p.data
+                if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor's
+                        and grad.shape == data.shape and grad.dtype is data.dtype):
+                    amount = lr * grad
+                    if amount.__class__ is np.ndarray and amount.dtype is data.dtype:
+                        params.append(p)
+                        values.append(subtract(data, amount, amount))  # see _minus
+                        continue
+                params.append(p)
+                values.append(_minus(data, lr * _gradient(p, self, i, j)))
+        for p, value in zip(params, values):  # every new value is ready: write them
+            p.data = value
+        self._opt_called = True
 
     def _update(
         self, p: Any, grad: Any, group: dict[str, Any], state: Mapping[str, Any]
