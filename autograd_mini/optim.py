@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .scalar import Value
+from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 
@@ -214,8 +215,7 @@ class SGD(Optimizer):
                         continue
                 params.append(p)
                 values.append(_minus(data, lr * _gradient(p, self, i, j)))
-        for p, value in zip(params, values):  # every new value is ready: write them
-            p.data = value
+        Tensor._write_data(params, values)  # every new value is ready: write them
         self._opt_called = True
 
     def _update(

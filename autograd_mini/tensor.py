@@ -1212,6 +1212,27 @@ class Tensor:
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
 
+    @staticmethod
+    def _write_data(ts: Sequence[Any], values: Sequence[Any]) -> None:
+        """``t.data = value`` for each pair: how an optimizer writes its step.
+
+        A new array of the tensor's shape and dtype (every parameter, each step) takes the
+        branch of _set_data for it, inlined, without a property call per tensor.
+        """
+        for t, value in zip(ts, values):
+            if t.__class__ is Tensor and value.__class__ is np.ndarray:
+                old = t._data
+                if value is not old and value.dtype is old.dtype and value.shape == old.shape:
+                    vc = t._version_counter
+                    if vc is None:
+                        t._version_counter = [1]
+                    else:  # the tensors sharing the old counter count the edit too
+                        vc[0] += 1
+                        t._version_counter = [vc[0]]
+                    t._data = value
+                    continue
+            t.data = value
+
     @property
     def _version(self) -> int:
         """How many times this tensor's numbers were changed in place (PyTorch's ``_version``)."""
