@@ -451,6 +451,9 @@ class Picks(NamedTuple):
     z: Any = None  # input - its maximum along dim (the loss reads only the picked ones) ...
     exp_z: Any = None  # ... exp(z) and its sum along dim, from which the backward pass
     sum_exp: Any = None  # gets softmax(input) = exp_z / sum_exp without an exp
+    # for a C-contiguous (N, C) input: where each pick lies in the flattened array (i*C + t_i),
+    # an index that reads and writes three times quicker than the pair of arrays in `at`
+    flat: Any = None
 
 
 def _nll_forward(log_p: Any, ctx: Picks) -> Any:
@@ -460,7 +463,9 @@ def _nll_forward(log_p: Any, ctx: Picks) -> Any:
 def _cross_entropy_forward(a: Any, ctx: Picks) -> Any:
     # log_softmax(a) only where the targets pick it: z - log(sum_exp) of each picked element
     # (the same numbers as picking from the whole log_softmax, with one subtraction per row)
-    return _nll_total(ctx.z[ctx.at] - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
+    z = ctx.z
+    picked = z[ctx.at] if ctx.flat is None else z.ravel()[ctx.flat]
+    return _nll_total(picked - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
 
 
 def _nll_total(picked: Any, ctx: Picks) -> Any:
@@ -499,7 +504,10 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     if a.__class__ is Tensor:  # recorded backward: softmax as a differentiable op
         return a.softmax(ctx.dim) * s_col - _index_put(s, a.shape, ctx.at, accumulate=False)
     share = ctx.exp_z * (s_col / ctx.sum_exp)  # softmax · s (a column of sums: few divisions)
-    share[ctx.at] -= s
+    if ctx.flat is None:
+        share[ctx.at] -= s
+    else:  # share is C-contiguous as exp_z is, so ravel() is a view that writes into it
+        share.ravel()[ctx.flat] -= s
     return share
 
 

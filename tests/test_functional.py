@@ -115,6 +115,13 @@ def test_cross_entropy_short_path_leaves_unusual_labels_to_the_general_one() -> 
     assert loss.item() == pytest.approx(np.log(4))
     assert F._batch_picks(x[None], np.array([[0, 2, 1]]), -100) is None  # not (N, C)
     y = np.array([0, 2, 1])
+    assert F._batch_picks(np.asfortranarray(np.zeros((3, 4))), y,
+                          -100) is None  # not C-contiguous: the flat index would not apply
+    logits_f = Tensor(np.asfortranarray(np.arange(12.0).reshape(3, 4)), requires_grad=True)
+    logits_c = Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    F.cross_entropy(logits_f, y).backward()
+    F.cross_entropy(logits_c, y).backward()
+    assert np.array_equal(logits_f.grad, logits_c.grad)
     logits = Tensor(x, requires_grad=True)
     loss = F.cross_entropy(logits, y)
     y[:] = 3  # the labels were copied: editing them does not change the backward pass

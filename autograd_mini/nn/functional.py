@@ -317,11 +317,22 @@ def _batch_picks(a: np.ndarray[Any, Any], target: np.ndarray[Any, Any],
     shape = a.shape
     if (len(shape) != 2 or target.dtype is not _INT64 or target.shape != shape[:1]
             or not target.flags.c_contiguous or 0 <= ignore_index < shape[1]
-            or not _all_classes(target, shape[1])):
+            or not a.flags.c_contiguous or not _all_classes(target, shape[1])):
         return None
+    n, c = shape
     t = target.copy()  # editing the caller's labels later must not change the backward pass
-    return Picks((_rows(shape[0]), t), None, "mean", float(shape[0]), None, 1,
-                 *_log_softmax_parts(a, 1))
+    starts = _row_starts.get((n, c))
+    if starts is None:
+        starts = np.arange(0, n * c, c)
+        starts.flags.writeable = False  # shared by every call
+        if len(_row_starts) < 64:
+            _row_starts[n, c] = starts
+    # (the parts of log_softmax are C-contiguous like a, so the flat index applies to them)
+    return Picks((_rows(n), t), None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1),
+                 starts + t)
+
+
+_row_starts: dict[tuple[int, int], np.ndarray[Any, Any]] = {}
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
