@@ -2,7 +2,12 @@
 
 They work on anything with ``.data`` and ``.grad``: Values (floats) and Tensors
 (NumPy arrays) alike. Each step first computes every new value and only then
-writes them, so an error part-way never leaves half the parameters updated.
+writes them, so an error part-way never leaves half the parameters updated. A
+Tensor's new numbers are written into its array, as PyTorch's optimizers update
+parameters in place: an array kept from ``p.data`` before a step shows the new
+numbers (copy it to keep the old ones), and so do views of the parameter and the
+tensor a Parameter was made from. An array that cannot be written (read-only) is
+replaced instead.
 Learning-rate schedules live in :mod:`autograd_mini.optim.lr_scheduler`, as in PyTorch.
 """
 
@@ -16,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from .scalar import Value
-from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 
@@ -108,7 +112,7 @@ class Optimizer:
             self._group_updates(i, group, updates)
         state = self.state
         for p, data, new_state in updates:
-            p.data = data
+            _write(p, data)
             entry = state.get(p)
             if entry is None:
                 state[p] = dict(new_state)
@@ -195,7 +199,7 @@ class SGD(Optimizer):
         # Plain SGD, p - lr * g, is most of what a training step of a small network does
         # besides its matrix products: the same numbers as _update, without the bookkeeping
         # of buffers (and, as in PyTorch, without a state entry per parameter)
-        params, values, subtract = [], [], np.subtract
+        in_place, amounts, replaced, values = [], [], [], []
         for i, group in enumerate(self.param_groups):
             if group["momentum"] != 0 or group["weight_decay"] != 0 or group["maximize"]:
                 super().step()  # nothing is written yet
@@ -207,15 +211,20 @@ class SGD(Optimizer):
                     continue
                 data = p.data
                 if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor's
-                        and grad.shape == data.shape and grad.dtype is data.dtype):
+                        and grad.shape == data.shape and grad.dtype is data.dtype
+                        and data.flags.writeable):
                     amount = lr * grad
                     if amount.__class__ is np.ndarray and amount.dtype is data.dtype:
-                        params.append(p)
-                        values.append(subtract(data, amount, amount))  # see _minus
+                        in_place.append(p)
+                        amounts.append(amount)
                         continue
-                params.append(p)
+                replaced.append(p)
                 values.append(_minus(data, lr * _gradient(p, self, i, j)))
-        Tensor._write_data(params, values)  # every new value is ready: write them
+        # every amount is ready: write them
+        for p, amount in zip(in_place, amounts):
+            p.data -= amount  # into the parameter's array, as torch's param.add_(g, alpha=-lr)
+        for p, value in zip(replaced, values):
+            p.data = value
         self._opt_called = True
 
     def _update(
@@ -372,6 +381,19 @@ def _gradient(p: Any, opt: Optimizer, group: int, index: int) -> Any:
     if isinstance(grad, np.ndarray) and grad.dtype.kind not in "fiu":
         raise TypeError(f"{where}: .grad has dtype {grad.dtype}; expected real numbers")
     return float(grad) if isinstance(grad, (int, np.generic)) else grad
+
+
+def _write(p: Any, value: Any) -> None:
+    """``p.data = value``, written into the parameter's array when it can take it, as
+    PyTorch's optimizers update parameters in place (views of it and tensors that share
+    it, such as the Tensor a Parameter was made from, see the new numbers)."""
+    old = p.data
+    if (value.__class__ is np.ndarray and old.__class__ is np.ndarray and value is not old
+            and value.shape == old.shape and value.dtype is old.dtype and old.flags.writeable):
+        np.copyto(old, value)
+        p.data = old  # counted as an edit of the array, as t.data -= ... is
+    else:
+        p.data = value
 
 
 def _minus(data: Any, amount: Any) -> Any:

@@ -1210,7 +1210,7 @@ class Tensor:
             # they read the tensor.
             vc[0] += 1
         if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
-            self._version_counter = [now + 1]  # an optimizer step
+            self._version_counter = [now + 1]  # a new array of the same shape and dtype
         else:
             value = _data_array(value)
             same = value.shape == old.shape and value.dtype == old.dtype
@@ -1219,27 +1219,6 @@ class Tensor:
 
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
-
-    @staticmethod
-    def _write_data(ts: Sequence[Any], values: Sequence[Any]) -> None:
-        """``t.data = value`` for each pair: how an optimizer writes its step.
-
-        A new array of the tensor's shape and dtype (every parameter, each step) takes the
-        branch of _set_data for it, inlined, without a property call per tensor.
-        """
-        for t, value in zip(ts, values):
-            if t.__class__ is Tensor and value.__class__ is np.ndarray:
-                old = t._data
-                if value is not old and value.dtype is old.dtype and value.shape == old.shape:
-                    vc = t._version_counter
-                    if vc is None:
-                        t._version_counter = [1]
-                    else:  # the tensors sharing the old counter count the edit too
-                        vc[0] += 1
-                        t._version_counter = [vc[0]]
-                    t._data = value
-                    continue
-            t.data = value
 
     @property
     def _version(self) -> int:
@@ -1598,9 +1577,10 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return self.abs()
 
-    # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). Like
-    # an optimizer's step they store a new array in .data rather than writing into the
-    # old one, so views of the old array and results computed from it stay as they were.
+    # in-place operators, for parameter updates under no_grad (W -= lr * W.grad). They
+    # store a new array in .data rather than writing into the old one (unlike an optimizer's
+    # step, which writes into each parameter's array as PyTorch's do), so views of the old
+    # array and results computed from it stay as they were.
     # The update counts as an edit (see .data): a graph recorded before it that reads the
     # tensor's numbers refuses a backward pass, as in PyTorch. Compute the loss again.
     def _inplace(self, other: Any, op: Any, symbol: str) -> Tensor:

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograd_mini import Value, nn, optim
+import autograd_mini as am
+from autograd_mini import Tensor, Value, nn, optim
 
 STEPS = 25
 START = np.array([[0.5, -1.5], [2.0, 0.25], [-0.75, 1.0]])
@@ -210,6 +211,41 @@ def test_a_bad_gradient_changes_nothing(make) -> None:  # type: ignore[no-untype
     for key, state in opt.state.items():
         for name, value in state.items():
             np.testing.assert_array_equal(value, before[2][id(key)][name])
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name, settings", [("SGD", {}), ("SGD", {"momentum": 0.9}),
+                                            ("Adam", {})])
+def test_a_step_writes_into_the_parameters_array_as_in_pytorch(
+        torch: Any, name: str, settings: dict[str, Any]) -> None:
+    # PyTorch's optimizers update parameters in place: the array (the storage) stays the
+    # same, and what shares it (the tensor a Parameter was made from) sees the new numbers
+    base, torch_base = Tensor([1.0, 2.0]), torch.tensor([1.0, 2.0], dtype=torch.float64)
+    p, q = nn.Parameter(base), torch.nn.Parameter(torch_base)
+    array, storage = p.data, q.data_ptr()
+    for param, lib in ((p, am), (q, torch)):
+        opt = getattr(lib.optim, name)([param], lr=0.5, **settings)
+        (param * param).sum().backward()
+        opt.step()
+    assert p.data is array and q.data_ptr() == storage
+    np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12)
+    assert base.tolist() == p.tolist() and torch_base.tolist() == q.tolist()
+
+
+def test_a_read_only_parameter_array_is_replaced_not_half_written() -> None:
+    # a parameter whose array cannot be written (a frozen array given to from_numpy) gets a
+    # new array; the others are still updated in place
+    frozen = np.ones(3)
+    frozen.flags.writeable = False
+    for make in (lambda ps: optim.SGD(ps, lr=0.5), lambda ps: optim.Adam(ps, lr=0.5)):
+        a, b = nn.Parameter(np.ones(3)), nn.Parameter(am.from_numpy(frozen))
+        a_array = a.data
+        opt = make([a, b])
+        a.grad, b.grad = np.ones(3), np.ones(3)
+        opt.step()
+        assert a.data is a_array and a.data.tolist() == pytest.approx([0.5, 0.5, 0.5])
+        assert b.data is not frozen and b.data.tolist() == a.data.tolist()
+        assert frozen.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_a_value_with_a_text_gradient_changes_nothing() -> None:
