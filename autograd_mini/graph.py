@@ -393,13 +393,15 @@ def parents(node: Any) -> tuple[Any, ...]:
 _EMIT = None  # stack marker: "the node entered last has all its parents done"
 
 
-def topological_order(roots: Iterable[Any]) -> list[Any]:
+def topological_order(roots: Iterable[Any], leaves: bool = True) -> list[Any]:
     """Every node the roots depend on, each listed after all of its parents.
 
     Iterative depth-first search with an explicit stack, so a chain of a million
     nodes needs no recursion. Entering a node pushes a marker and then its
     parents above the marker; by the time the marker is popped again, the
     parents (and everything they depend on) are in ``order``, so the node goes next.
+    With ``leaves=False`` only the nodes that have parents are listed (the backward
+    pass finds the leaves as their gradients arrive).
     """
     order: list[Any] = []
     seen: set[Any] = set()
@@ -416,7 +418,8 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
         see(node)
         op = node._op
         if op is None:  # a leaf has no parents: it is done at once
-            order.append(node)
+            if leaves:
+                order.append(node)
             continue
         entered.append(node)
         push(_EMIT)
@@ -424,13 +427,15 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
         # `order` then reads like the computation (x*3 before y*4 in x*3 + y*4).
         arity = op.arity
         if arity == UNARY:
-            if node._a not in seen:
-                push(node._a)
+            a = node._a
+            if a not in seen and (leaves or a._op is not None):
+                push(a)
         elif arity == BINARY:
-            if node._b not in seen:
-                push(node._b)
-            if node._a not in seen:
-                push(node._a)
+            a, b = node._a, node._b
+            if b not in seen and (leaves or b._op is not None):
+                push(b)
+            if a not in seen and (leaves or a._op is not None):
+                push(a)
         elif not seen.issuperset(node._a):  # one C loop: most n-ary parents are seen already
             stack.extend([p for p in reversed(node._a) if p not in seen])
     return order
@@ -472,10 +477,11 @@ def backward_pass(
 ) -> dict[Any, Any]:
     """Apply the chain rule from ``roots`` (seeded with ``seeds``) back through the graph.
 
-    Visits the nodes in reverse topological order: when a node's turn comes, every
-    node that uses it has already sent its share, so its gradient is complete and
-    can be passed on to its parents through its rule. Nodes whose ``requires_grad``
-    is false receive nothing.
+    Visits the operations in reverse topological order: when a node's turn comes,
+    every node that uses it has already sent its share, so its gradient is complete
+    and can be passed on to its parents through its rule. Then the leaves take their
+    turns, in the order their first shares came (all their shares are in by then).
+    Nodes whose ``requires_grad`` is false receive nothing.
 
     With ``accumulate``, the complete gradient is added to ``.grad`` of every leaf
     and of every node that retains its gradient (all Values; Tensors after
@@ -487,8 +493,10 @@ def backward_pass(
     list of ``(parent, share)`` it sent, in the order they were added: this is how
     ``backprop_steps`` shows the pass one node at a time.
     """
+    # The leaves need no place in the order: each is found when its first share arrives,
+    # and takes its turn when every other node has had its own.
     if order is None:
-        order = topological_order(roots)
+        order = topological_order(roots, leaves=False)
     wanted: Any = _EVERY_NODE if capture is None else set(capture)
     # A node kind may refuse the pass before any gradient moves (Tensor: an operand that a
     # backward formula reads was changed in place since the forward pass).
@@ -508,10 +516,16 @@ def backward_pass(
     every_node_requires = getattr(kind, "requires_grad", None) is True
     every_node_retains = accumulate and getattr(kind, "_retains_grad", None) is True
     result: dict[Any, Any] = {}
+    waiting: list[Any] = []  # the leaves reached, in the order their first share came
     with _backward_lock:
         try:
             for root, seed in zip(roots, seeds):
-                root._g = seed if root._g is None else root._g + seed
+                if root._g is None:
+                    root._g = seed
+                    if root._op is None:
+                        waiting.append(root)
+                else:
+                    root._g = root._g + seed
             # A plain pass computes on raw numbers and cannot record anything, so only a
             # create_graph pass switches recording on (even inside no_grad, as PyTorch).
             with set_grad_enabled(True) if create_graph else _UNCHANGED:
@@ -519,17 +533,12 @@ def backward_pass(
                     g = node._g
                     if g is None:  # no path from a root through a differentiable op
                         continue
+                    op = node._op
+                    if op is None:  # a leaf (in an order given with leaves): see below
+                        continue
                     node._g = None  # leave every node clean for the next pass
                     if node in wanted:
                         result[node] = g
-                    op = node._op
-                    if op is None:  # a leaf: its gradient is complete
-                        if accumulate:
-                            old = node.grad
-                            node.grad = node._first_grad(g) if old is None else old + g
-                        if observe is not None:
-                            observe(node, g, [])
-                        continue
                     if every_node_retains or (accumulate and node._retains_grad):
                         old = node.grad
                         node.grad = node._first_grad(g) if old is None else old + g
@@ -544,7 +553,12 @@ def backward_pass(
                         else:
                             share = d_a(g, a.data, node._b, node.data)
                         prev = a._g
-                        a._g = share if prev is None else prev + share
+                        if prev is None:
+                            a._g = share
+                            if a._op is None:
+                                waiting.append(a)
+                        else:
+                            a._g = prev + share
                         if watch:
                             _watch(node, g, [(0, a, share)], check, observe)
                     elif arity == BINARY:
@@ -558,11 +572,21 @@ def backward_pass(
                         if every_node_requires or a.requires_grad:
                             share_a = g if d_a is PASS else d_a(g, av, bv, out)
                             prev = a._g
-                            a._g = share_a if prev is None else prev + share_a
+                            if prev is None:
+                                a._g = share_a
+                                if a._op is None:
+                                    waiting.append(a)
+                            else:
+                                a._g = prev + share_a
                         if every_node_requires or b.requires_grad:
                             share_b = g if d_b is PASS else d_b(g, av, bv, out)
                             prev = b._g
-                            b._g = share_b if prev is None else prev + share_b
+                            if prev is None:
+                                b._g = share_b
+                                if b._op is None:
+                                    waiting.append(b)
+                            else:
+                                b._g = prev + share_b
                         if watch:
                             _watch(node, g, [(i, p, share) for i, p, share in
                                              ((0, a, share_a), (1, b, share_b))
@@ -581,25 +605,49 @@ def backward_pass(
                                 for p, c in zip(a, coefficients):
                                     share = scale * c
                                     prev = p._g
-                                    p._g = share if prev is None else prev + share
+                                    if prev is None:
+                                        p._g = share
+                                        if p._op is None:
+                                            waiting.append(p)
+                                    else:
+                                        p._g = prev + share
                                 continue
                             shares = shares_of(op, shares)
                         for p, share in zip(a, shares):
                             if share is not None and (every_node_requires or p.requires_grad):
                                 prev = p._g
-                                p._g = share if prev is None else prev + share
+                                if prev is None:
+                                    p._g = share
+                                    if p._op is None:
+                                        waiting.append(p)
+                                else:
+                                    p._g = prev + share
                         if watch:
                             _watch(node, g, [(i, p, share) for i, (p, share) in
                                              enumerate(zip(a, shares))
                                              if share is not None and p.requires_grad],
                                    check, observe)
+                # The leaves' turns, in the order their first shares came: every share has
+                # come, so each gradient is complete and is stored (a leaf sends nothing on).
+                for node in waiting:
+                    g = node._g
+                    node._g = None
+                    if node in wanted:
+                        result[node] = g
+                    if accumulate:
+                        old = node.grad
+                        node.grad = node._first_grad(g) if old is None else old + g
+                    if observe is not None:
+                        observe(node, g, [])
         except BaseException as exc:
-            for n in order:  # e.g. KeyboardInterrupt: never leave half a pass behind
+            for n in (*order, *waiting):  # e.g. KeyboardInterrupt: leave no half pass behind
                 n._g = None
             if create_graph and isinstance(exc, AnomalyError) and "forward" in str(exc)[:30]:
                 # an op of the recorded backward pass: say whose backward formula it is in
                 label = f" {node.label!r}" if node.label else ""
-                where = f"while recording the backward of {node._op.name}{label} (create_graph)"
+                what = (f"the backward of {node._op.name}{label}" if node._op is not None
+                        else f"the gradient of the leaf{label}")  # its .grad + the new one
+                where = f"while recording {what} (create_graph)"
                 raise AnomalyError(str(exc).replace("detect_anomaly:", f"detect_anomaly: {where}:",
                                                     1)) from None
             raise

@@ -51,6 +51,8 @@ def test_topological_order_lists_each_node_once_after_its_parents(nodes: list[Va
                 reachable.add(p)
                 stack.append(p)
     assert set(order) == reachable
+    # leaves=False (the backward pass's order) lists the same operations in the same order
+    assert topological_order([root], leaves=False) == [n for n in order if n._op is not None]
 
 
 @given(random_graphs())

@@ -21,18 +21,20 @@ from .strategies import random_value_graph, reals
 def test_course_example_step_by_step() -> None:
     ex = build()
     steps = list(backprop_steps(ex.z))
-    assert [s.name for s in steps] == ["z", "w3", "y", "g", "w1", "w2"]
-    assert [s.gradient for s in steps] == [1.0, -2.0, 5.0, 5.0, -10.0, 5.0]
+    # the operations in reverse topological order, then the leaves (in the order their
+    # first shares came), whose gradients are complete once every operation has had its turn
+    assert [s.name for s in steps] == ["z", "y", "g", "w3", "w2", "w1"]
+    assert [s.gradient for s in steps] == [1.0, 5.0, 5.0, -2.0, 5.0, -10.0]
     assert str(steps[0]) == (
         "step 1 of 6: z gets the seed gradient dz/dz = 1\n"
         "  to y: dz/dz · dz/dy = 1 · 5 = 5   (y's gradient so far: 5)\n"
         "  to w3: dz/dz · dz/dw3 = 1 · (-2) = -2   (w3's gradient so far: -2)"
     )
-    assert str(steps[3]) == (
-        "step 4 of 6: g has its complete gradient dz/dg = 5\n"
+    assert str(steps[2]) == (
+        "step 3 of 6: g has its complete gradient dz/dg = 5\n"
         "  to w1: dz/dg · dg/dw1 = 5 · (-2) = -10   (w1's gradient so far: -10)"
     )
-    assert str(steps[4]) == ("step 5 of 6: w1 has its complete gradient dz/dw1 = -10\n"
+    assert str(steps[5]) == ("step 6 of 6: w1 has its complete gradient dz/dw1 = -10\n"
                              "  w1 is a leaf: the gradient stops here (w1.grad += -10)")
     assert (ex.w1.grad, ex.z.grad) == (0.0, 0.0)  # looking changes nothing
 
@@ -62,9 +64,12 @@ def test_seed_gradient_scales_every_step() -> None:
 @given(random_value_graph(max_ops=10))
 def test_order_and_numbers_equal_the_engines(graph: tuple[Value, list[Value]]) -> None:
     root, _ = graph
-    order = topological_order([root])
+    operations = topological_order([root], leaves=False)
+    leaves = [n for n in topological_order([root]) if n._op is None]
     steps = list(backprop_steps(root))
-    assert [s.node for s in steps] == list(reversed(order))
+    # every operation in reverse topological order, then every leaf once
+    assert [s.node for s in steps[:len(operations)]] == list(reversed(operations))
+    assert sorted(map(id, (s.node for s in steps[len(operations):]))) == sorted(map(id, leaves))
     engine = backward_pass([root], [1.0], accumulate=False)
     for s in steps:  # bit for bit: the same formulas, arguments and order of addition
         assert _same(s.gradient, engine[s.node])
@@ -134,13 +139,13 @@ def test_each_step_is_a_frame_with_the_done_nodes_marked() -> None:
         assert src.count("#ffd966") == 3  # the current node's three cells
         assert src.count("#d9f2d9") == 3 * (s.index - 1)  # the nodes done before it
         assert f"step {s.index} of 6: {s.name}" in src
-    third = steps[2].draw().source  # y's turn (after z and w3)
-    assert third.count("grad 5 so far") == 2  # g and w2: y just sent to them
+    second = steps[1].draw().source  # y's turn (after z)
+    assert second.count("grad 5 so far") == 2  # g and w2: y just sent to them
     assert "grad –" in steps[0].draw().source  # w1 has not received anything yet
-    svg = ET.fromstring(steps[3].svg())
+    svg = ET.fromstring(steps[2].svg())
     texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert "grad -10 so far" in texts  # w1, just sent to, not yet done
-    assert "step 4 of 6: g" in texts
+    assert "step 3 of 6: g" in texts
     bundle = steps[0]._repr_mimebundle_()
     assert bundle["text/plain"].startswith("step 1 of 6: z") and "image/svg+xml" in bundle
 
