@@ -199,7 +199,8 @@ class SGD(Optimizer):
         # Plain SGD, p - lr * g, is most of what a training step of a small network does
         # besides its matrix products: the same numbers as _update, without the bookkeeping
         # of buffers (and, as in PyTorch, without a state entry per parameter)
-        in_place, amounts, replaced, values = [], [], [], []
+        in_place: list[tuple[Any, Any]] = []  # (parameter, lr * g): p.data -= lr * g
+        replaced: list[tuple[Any, Any]] = []  # (parameter, its new value): p.data = value
         for i, group in enumerate(self.param_groups):
             if group["momentum"] != 0 or group["weight_decay"] != 0 or group["maximize"]:
                 super().step()  # nothing is written yet
@@ -210,20 +211,19 @@ class SGD(Optimizer):
                 if grad is None:
                     continue
                 data = p.data
-                if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor's
-                        and grad.shape == data.shape and grad.dtype is data.dtype
-                        and data.flags.writeable):
-                    amount = lr * grad
-                    if amount.__class__ is np.ndarray and amount.dtype is data.dtype:
-                        in_place.append(p)
-                        amounts.append(amount)
-                        continue
-                replaced.append(p)
-                values.append(_minus(data, lr * _gradient(p, self, i, j)))
-        # every amount is ready: write them
-        for p, amount in zip(in_place, amounts):
-            p.data -= amount  # into the parameter's array, as torch's param.add_(g, alpha=-lr)
-        for p, value in zip(replaced, values):
+                # a Tensor's gradient, of its shape and dtype; lr * g keeps that dtype when
+                # lr is a Python float (NumPy's rule for Python numbers)
+                if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray
+                        and grad.dtype is data.dtype and grad.shape == data.shape
+                        and lr.__class__ is float and data.flags.writeable):
+                    in_place.append((p, lr * grad))
+                else:
+                    replaced.append((p, _minus(data, lr * _gradient(p, self, i, j))))
+        # every amount is ready: write them, into each parameter's array (as torch's
+        # param.add_(g, alpha=-lr))
+        for p, amount in in_place:
+            p.data -= amount
+        for p, value in replaced:
             p.data = value
         self._opt_called = True
 
