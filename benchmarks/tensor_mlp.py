@@ -13,8 +13,8 @@ Compared, on the same data and the same starting weights (float64):
 
 Before timing, one step of each is run from identical weights and the updated
 weights are compared, so the three really compute the same thing. The three take
-turns in blocks of consecutive steps (see measure); the table shows the median
-time per step and the ratio to NumPy.
+turns in blocks of consecutive steps, each block after a few untimed steps (see
+measure); the table shows the median time per step and the ratio to NumPy.
 """
 
 from __future__ import annotations
@@ -160,13 +160,17 @@ def check_same_step(d: dict[str, Any]) -> None:
                 raise SystemExit(f"{name} computed a different step than NumPy by hand")
 
 
-def measure(sizes: tuple[int, int, int, int], repeats: int, block: int = 20) -> dict[str, float]:
+def measure(sizes: tuple[int, int, int, int], repeats: int, block: int = 50,
+            warmup: int = 10) -> dict[str, float]:
     """Median seconds per step of each method.
 
     The methods take turns in blocks of ``block`` consecutive steps, as a training
-    loop runs them, so machine noise hits all of them alike. The first step of each
-    block is not timed: it runs on caches the previous method filled (measured: the
-    step right after PyTorch's is 10-15% slower, whichever library it is).
+    loop runs them, so machine noise hits all of them alike, and each round the turns
+    start with the next method, so that none always follows the same one. The first
+    ``warmup`` steps of each block are not timed: after another method's block a step
+    is slower for a while, whichever library it is (measured here: the first step 1.4
+    to 1.8 times the later ones, the next ten steps up to 10% slower), and a training
+    loop, which runs one library for thousands of steps, does not see that.
     """
     d = init(*sizes)
     check_same_step(d)
@@ -174,11 +178,14 @@ def measure(sizes: tuple[int, int, int, int], repeats: int, block: int = 20) -> 
     made = torch_step(d)
     if made is not None:
         steps["torch"] = made[0]
+    names = list(steps)
     times: dict[str, list[float]] = {k: [] for k in steps}
     clock = time.perf_counter
-    for _ in range(max(1, repeats // block)):
-        for name, step in steps.items():
-            step()  # untimed: the caches still hold the previous method's arrays
+    for r in range(max(1, repeats // block)):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            step = steps[name]
+            for _ in range(warmup):
+                step()
             for _ in range(block):
                 t0 = clock()
                 step()
