@@ -623,7 +623,7 @@ TANH = _unary("tanh", "tanh", lambda a, _: np.tanh(a), lambda g, a, _, out: g * 
 SIGMOID = _unary("sigmoid", "sigmoid", lambda a, _: _sigmoid(a),
                  lambda g, a, _, out: g * (1 - out) * out)
 RELU = _unary("relu", "relu", lambda a, _: np.maximum(a, 0),  # relu(nan) is nan
-              lambda g, a, _, out: _where(_data(out) <= 0, 0.0, g))
+              lambda g, a, _, out: _where(out <= 0, 0.0, g))  # (a mask: no node)
 # clamp lets the gradient through where lo <= a <= hi (bounds included), as PyTorch
 CLAMP = _unary("clamp", "clamp", lambda a, lh: np.clip(a, *lh),
                lambda g, a, lh, out: _where(_clamp_mask(_data(a), *lh), g, 0.0))
