@@ -1,9 +1,8 @@
 """Scalar autodiff: :class:`Value` and the table of its derivative rules.
 
 A Value holds one float and remembers the operation that produced it. Calling
-``backward()`` on a result walks the graph once, in reverse topological order
-(the leaves last),
-and applies the chain rule with the rules in :data:`RULES`: each rule's
+``backward()`` on a result walks the graph once, in reverse topological order (the
+leaves last), and applies the chain rule with the rules in :data:`RULES`: each rule's
 forward formula and its local derivatives stand side by side, as on the
 derivative-rules slide.
 

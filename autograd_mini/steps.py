@@ -1,10 +1,10 @@
 """Backpropagation one node at a time, for showing it as a sequence.
 
 ``backprop_steps(z)`` yields what ``z.backward()`` does, node by node, in the
-order the engine does it (the operations in the reverse of ``graph.topological_order``,
-then the leaves): the node,
-the gradient it has received in full, the local derivative towards each parent
-and what it adds to each parent's gradient. Each step can be drawn as a frame
+order the engine does it (the operations in the reverse of
+``graph.topological_order``, then the leaves): the node, the gradient it has
+received in full, the local derivative towards each parent and what it adds to
+each parent's gradient. Each step can be drawn as a frame
 in which the nodes already done are green and the current one yellow::
 
     for step in backprop_steps(z):
