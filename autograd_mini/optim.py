@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .scalar import Value
+from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 
@@ -199,32 +200,49 @@ class SGD(Optimizer):
         # Plain SGD, p - lr * g, is most of what a training step of a small network does
         # besides its matrix products: the same numbers as _update, without the bookkeeping
         # of buffers (and, as in PyTorch, without a state entry per parameter)
-        in_place: list[tuple[Any, Any]] = []  # (parameter, lr * g): p.data -= lr * g
-        replaced: list[tuple[Any, Any]] = []  # (parameter, its new value): p.data = value
-        for i, group in enumerate(self.param_groups):
+        for group in self.param_groups:
             if group["momentum"] != 0 or group["weight_decay"] != 0 or group["maximize"]:
-                super().step()  # nothing is written yet
+                super().step()
                 return
+        steps = self._tensor_steps()
+        if steps is None:  # Values, or a gradient that needs checking: nothing written yet
+            self._plain_step()
+            return
+        Tensor._subtract_data(steps)  # into each array, as torch's param.add_(g, alpha=-lr)
+        self._opt_called = True
+
+    def _tensor_steps(self) -> list[tuple[Any, Any]] | None:
+        """``(parameter, lr * g)`` for every parameter with a gradient when all are the usual
+        case, a Tensor whose writable array the gradient array matches in shape and dtype
+        with a float lr (then lr * g keeps the dtype: NumPy's rule for Python numbers);
+        None at the first one that is not."""
+        steps = []
+        for group in self.param_groups:
             lr = group["lr"]
-            for j, p in enumerate(group["params"]):
+            if lr.__class__ is not float:
+                return None
+            for p in group["params"]:
                 grad = p.grad
                 if grad is None:
                     continue
                 data = p.data
-                # a Tensor's gradient, of its shape and dtype; lr * g keeps that dtype when
-                # lr is a Python float (NumPy's rule for Python numbers)
-                if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray
+                if not (grad.__class__ is np.ndarray and data.__class__ is np.ndarray
                         and grad.dtype is data.dtype and grad.shape == data.shape
-                        and lr.__class__ is float and data.flags.writeable):
-                    in_place.append((p, lr * grad))
-                else:
-                    replaced.append((p, _minus(data, lr * _gradient(p, self, i, j))))
-        # every amount is ready: write them, into each parameter's array (as torch's
-        # param.add_(g, alpha=-lr))
-        for p, amount in in_place:
-            p.data -= amount
-        for p, value in replaced:
-            p.data = value
+                        and data.flags.writeable):
+                    return None
+                steps.append((p, lr * grad))
+        return steps
+
+    def _plain_step(self) -> None:
+        """The plain step for any parameters: Values, and gradients that _gradient checks."""
+        replaced = []  # (parameter, its new value)
+        for i, group in enumerate(self.param_groups):
+            lr = group["lr"]
+            for j, p in enumerate(group["params"]):
+                if p.grad is not None:
+                    replaced.append((p, _minus(p.data, lr * _gradient(p, self, i, j))))
+        for p, value in replaced:  # every new value is ready: write them
+            _write(p, value)
         self._opt_called = True
 
     def _update(

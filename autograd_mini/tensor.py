@@ -1220,6 +1220,21 @@ class Tensor:
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
 
+    @staticmethod
+    def _subtract_data(steps: Sequence[tuple[Tensor, Any]]) -> None:
+        """``t.data -= amount`` for each ``(t, amount)``, in place and counted as that edit is
+        (how SGD writes its step), without a property call per tensor. The caller has checked
+        that each amount is an array of the tensor's shape and dtype, and its array writable."""
+        subtract = np.subtract
+        for t, amount in steps:
+            data = t._data
+            subtract(data, amount, out=data)
+            vc = t._version_counter
+            if vc is None:
+                t._version_counter = [1]
+            else:
+                vc[0] += 1
+
     @property
     def _version(self) -> int:
         """How many times this tensor's numbers were changed in place (PyTorch's ``_version``)."""

@@ -191,7 +191,8 @@ def test_params_must_be_parameters() -> None:
         optim.Adam([1.0])
 
 
-@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1),
+                                  lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9),
                                   lambda ps: optim.Adam(ps, lr=0.1)])
 def test_a_bad_gradient_changes_nothing(make) -> None:  # type: ignore[no-untyped-def]
     good, bad = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(3))
@@ -230,6 +231,24 @@ def test_a_step_writes_into_the_parameters_array_as_in_pytorch(
     assert p.data is array and q.data_ptr() == storage
     np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12)
     assert base.tolist() == p.tolist() and torch_base.tolist() == q.tolist()
+
+
+def test_plain_sgd_steps_the_same_whatever_the_lr_and_gradient_types() -> None:
+    # the usual case (float lr, gradient arrays of the parameter's dtype) is written in
+    # place by a short loop; an int lr, a float32 gradient or a Value take the checked one
+    def run(lr: Any, grad_dtype: Any) -> list[float]:
+        p = nn.Parameter(np.array([1.0, 2.0]))
+        opt = optim.SGD([p], lr=lr)
+        p.grad = np.array([0.5, -0.25], dtype=grad_dtype)
+        opt.step()
+        return p.tolist()
+
+    expected = [1.0 - 0.5, 2.0 + 0.25]
+    assert run(1.0, np.float64) == run(1, np.float64) == run(1.0, np.float32) == expected
+    v = Value(1.0)
+    v.grad = 0.5
+    optim.SGD([v], lr=1).step()
+    assert v.data == 0.5
 
 
 def test_a_read_only_parameter_array_is_replaced_not_half_written() -> None:
