@@ -428,13 +428,13 @@ def topological_order(roots: Iterable[Any], leaves: bool = True) -> list[Any]:
         arity = op.arity
         if arity == UNARY:
             a = node._a
-            if a not in seen and (leaves or a._op is not None):
+            if (leaves or a._op is not None) and a not in seen:
                 push(a)
         elif arity == BINARY:
             a, b = node._a, node._b
-            if b not in seen and (leaves or b._op is not None):
+            if (leaves or b._op is not None) and b not in seen:
                 push(b)
-            if a not in seen and (leaves or a._op is not None):
+            if (leaves or a._op is not None) and a not in seen:
                 push(a)
         elif not seen.issuperset(node._a):  # one C loop: most n-ary parents are seen already
             stack.extend([p for p in reversed(node._a) if p not in seen])

@@ -441,7 +441,8 @@ def _check_matmul(a: Shape, b: Shape) -> None:
 class Picks(NamedTuple):
     """The context of nll_loss and cross_entropy: which log-probability each target picks."""
 
-    at: tuple[Any, ...]  # fancy index of input[i, target_i] (the class axis holds targets)
+    at: tuple[Any, ...] | None  # fancy index of input[i, target_i] (the class axis holds
+    # the targets); None when `flat` below is given, which np.unravel_index turns into it
     weight: Any  # each pick's weight, 0 where the target is ignored; None when all are 1
     reduction: str  # 'mean', 'sum' or 'none'
     total: float  # what 'mean' divides by: the total weight of the counted targets
@@ -464,8 +465,10 @@ def _cross_entropy_forward(a: Any, ctx: Picks) -> Any:
     # log_softmax(a) only where the targets pick it: z - log(sum_exp) of each picked element
     # (the same numbers as picking from the whole log_softmax, with one subtraction per row)
     z = ctx.z
-    picked = z[ctx.at] if ctx.flat is None else z.ravel()[ctx.flat]
-    return _nll_total(picked - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
+    if ctx.flat is None:
+        return _nll_total(z[ctx.at] - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
+    # the usual case (nn.functional._batch_picks): the mean, with no weights, none ignored
+    return _div(-np.add.reduce(z.ravel()[ctx.flat] - np.log(ctx.sum_exp.ravel())), ctx.total)
 
 
 def _nll_total(picked: Any, ctx: Picks) -> Any:
@@ -502,7 +505,8 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     s = g if ctx.weight is None else g * ctx.weight  # each target's share: () or target shape
     s_col = s if not s.shape else s.reshape((*s.shape[:ctx.dim], 1, *s.shape[ctx.dim:]))
     if a.__class__ is Tensor:  # recorded backward: softmax as a differentiable op
-        return a.softmax(ctx.dim) * s_col - _index_put(s, a.shape, ctx.at, accumulate=False)
+        at = ctx.at if ctx.flat is None else np.unravel_index(ctx.flat, a.shape)
+        return a.softmax(ctx.dim) * s_col - _index_put(s, a.shape, at, accumulate=False)
     share = ctx.exp_z * (s_col / ctx.sum_exp)  # softmax · s (a column of sums: few divisions)
     if ctx.flat is None:
         share[ctx.at] -= s

@@ -176,7 +176,8 @@ _INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
 
 
 def _all_classes(t: np.ndarray[Any, Any], n_classes: int) -> bool:
-    """Whether every label of the C-contiguous int64 array ``t`` is in 0 .. n_classes-1."""
+    """Whether every label of the int64 array ``t`` (1-D, or C-contiguous) is in
+    0 .. n_classes-1."""
     # one comparison for both ends: negative labels wrap around to huge unsigned numbers.
     # (argmax is a plain method, a fifth of the cost of a reduction with its ufunc machinery)
     u = t.view(_UINT64)
@@ -316,20 +317,20 @@ def _batch_picks(a: np.ndarray[Any, Any], target: np.ndarray[Any, Any],
     and handles: the same numbers either way."""
     shape = a.shape
     if (len(shape) != 2 or target.dtype is not _INT64 or target.shape != shape[:1]
-            or not target.flags.c_contiguous or 0 <= ignore_index < shape[1]
-            or not a.flags.c_contiguous or not _all_classes(target, shape[1])):
+            or 0 <= ignore_index < shape[1] or not a.flags.c_contiguous
+            or not _all_classes(target, shape[1])):
         return None
     n, c = shape
-    t = target.copy()  # editing the caller's labels later must not change the backward pass
     starts = _row_starts.get((n, c))
     if starts is None:
         starts = np.arange(0, n * c, c)
         starts.flags.writeable = False  # shared by every call
         if len(_row_starts) < 64:
             _row_starts[n, c] = starts
-    # (the parts of log_softmax are C-contiguous like a, so the flat index applies to them)
-    return Picks((_rows(n), t), None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1),
-                 starts + t)
+    # The picks by their flat index i*C + t_i (a new array: editing the caller's labels
+    # later does not change the backward pass). The parts of log_softmax are C-contiguous
+    # like a, so the flat index applies to them.
+    return Picks(None, None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1), starts + target)
 
 
 _row_starts: dict[tuple[int, int], np.ndarray[Any, Any]] = {}
