@@ -553,12 +553,9 @@ def backward_pass(
                         else:
                             share = d_a(g, a.data, node._b, node.data)
                         prev = a._g
-                        if prev is None:
-                            a._g = share
-                            if a._op is None:
-                                waiting.append(a)
-                        else:
-                            a._g = prev + share
+                        a._g = share if prev is None else prev + share
+                        if prev is None and a._op is None:  # a leaf's first share
+                            waiting.append(a)
                         if watch:
                             _watch(node, g, [(0, a, share)], check, observe)
                     elif arity == BINARY:
@@ -572,21 +569,15 @@ def backward_pass(
                         if every_node_requires or a.requires_grad:
                             share_a = g if d_a is PASS else d_a(g, av, bv, out)
                             prev = a._g
-                            if prev is None:
-                                a._g = share_a
-                                if a._op is None:
-                                    waiting.append(a)
-                            else:
-                                a._g = prev + share_a
+                            a._g = share_a if prev is None else prev + share_a
+                            if prev is None and a._op is None:
+                                waiting.append(a)
                         if every_node_requires or b.requires_grad:
                             share_b = g if d_b is PASS else d_b(g, av, bv, out)
                             prev = b._g
-                            if prev is None:
-                                b._g = share_b
-                                if b._op is None:
-                                    waiting.append(b)
-                            else:
-                                b._g = prev + share_b
+                            b._g = share_b if prev is None else prev + share_b
+                            if prev is None and b._op is None:
+                                waiting.append(b)
                         if watch:
                             _watch(node, g, [(i, p, share) for i, p, share in
                                              ((0, a, share_a), (1, b, share_b))
@@ -605,23 +596,17 @@ def backward_pass(
                                 for p, c in zip(a, coefficients):
                                     share = scale * c
                                     prev = p._g
-                                    if prev is None:
-                                        p._g = share
-                                        if p._op is None:
-                                            waiting.append(p)
-                                    else:
-                                        p._g = prev + share
+                                    p._g = share if prev is None else prev + share
+                                    if prev is None and p._op is None:
+                                        waiting.append(p)
                                 continue
                             shares = shares_of(op, shares)
                         for p, share in zip(a, shares):
                             if share is not None and (every_node_requires or p.requires_grad):
                                 prev = p._g
-                                if prev is None:
-                                    p._g = share
-                                    if p._op is None:
-                                        waiting.append(p)
-                                else:
-                                    p._g = prev + share
+                                p._g = share if prev is None else prev + share
+                                if prev is None and p._op is None:
+                                    waiting.append(p)
                         if watch:
                             _watch(node, g, [(i, p, share) for i, (p, share) in
                                              enumerate(zip(a, shares))
