@@ -14,6 +14,7 @@ Learning-rate schedules live in :mod:`autograd_mini.optim.lr_scheduler`, as in P
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -82,6 +83,10 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn(f"{name}: a parameter group holds the same parameter more than once, so "
+                          "each step updates it once for each time it appears (PyTorch warns "
+                          "the same, and will refuse it)", UserWarning, stacklevel=2)
         full = {**self.defaults, **group, "params": params}
         self._validate(full)
         self.param_groups.append(full)

@@ -251,6 +251,20 @@ def test_plain_sgd_steps_the_same_whatever_the_lr_and_gradient_types() -> None:
     assert v.data == 0.5
 
 
+@pytest.mark.torch
+def test_a_parameter_twice_in_a_group_warns_and_steps_twice_as_in_pytorch(torch: Any) -> None:
+    p, q = nn.Parameter(np.ones(2)), torch.nn.Parameter(torch.ones(2, dtype=torch.float64))
+    with pytest.warns(UserWarning, match="same parameter more than once"):
+        ours = optim.SGD([p, p], lr=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.optim.SGD([q, q], lr=0.5)
+    p.grad, q.grad = np.ones(2), torch.ones(2, dtype=torch.float64)
+    ours.step()
+    theirs.step()
+    assert p.tolist() == q.tolist() == [0.0, 0.0]
+
+
 def test_a_read_only_parameter_array_is_replaced_not_half_written() -> None:
     # a parameter whose array cannot be written (a frozen array given to from_numpy) gets a
     # new array; the others are still updated in place
