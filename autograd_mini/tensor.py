@@ -465,10 +465,8 @@ def _cross_entropy_forward(a: Any, ctx: Picks) -> Any:
     # log_softmax(a) only where the targets pick it: z - log(sum_exp) of each picked element
     # (the same numbers as picking from the whole log_softmax, with one subtraction per row)
     z = ctx.z
-    if ctx.flat is None:
-        return _nll_total(z[ctx.at] - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
-    # the usual case (nn.functional._batch_picks): the mean, with no weights, none ignored
-    return _div(-np.add.reduce(z.ravel()[ctx.flat] - np.log(ctx.sum_exp.ravel())), ctx.total)
+    picked = z[ctx.at] if ctx.flat is None else z.ravel()[ctx.flat]
+    return _nll_total(picked - np.log(ctx.sum_exp).squeeze(ctx.dim), ctx)
 
 
 def _nll_total(picked: Any, ctx: Picks) -> Any:
@@ -1227,17 +1225,12 @@ class Tensor:
     @staticmethod
     def _subtract_data(steps: Sequence[tuple[Tensor, Any]]) -> None:
         """``t.data -= amount`` for each ``(t, amount)``, in place and counted as that edit is
-        (how SGD writes its step), without a property call per tensor. The caller has checked
-        that each amount is an array of the tensor's shape and dtype, and its array writable."""
+        (how SGD writes its step). The caller has checked that each amount is an array of the
+        tensor's shape and dtype, and its array writable."""
         subtract = np.subtract
         for t, amount in steps:
             data = t._data
-            subtract(data, amount, out=data)
-            vc = t._version_counter
-            if vc is None:
-                t._version_counter = [1]
-            else:
-                vc[0] += 1
+            t._set_data(subtract(data, amount, out=data))  # the same array: one more edit
 
     @property
     def _version(self) -> int:

@@ -199,18 +199,19 @@ def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
     return np.ascontiguousarray(t, dtype=np.int64).reshape(t.shape)
 
 
-_aranges: dict[int, np.ndarray[Any, Any]] = {}
+_aranges: dict[tuple[int, int], np.ndarray[Any, Any]] = {}
 
 
-def _rows(n: int) -> np.ndarray[Any, Any]:
-    """0, 1, ..., n-1, made once per batch size (read-only: shared by every call)."""
-    rows = _aranges.get(n)
-    if rows is None:
-        rows = np.arange(n)
-        rows.flags.writeable = False
+def _arange(stop: int, step: int = 1) -> np.ndarray[Any, Any]:
+    """0, step, 2·step, ... below stop, made once per (stop, step) (read-only: shared by
+    every call): the rows of a batch, or where each row starts in the flattened batch."""
+    a = _aranges.get((stop, step))
+    if a is None:
+        a = np.arange(0, stop, step)
+        a.flags.writeable = False
         if len(_aranges) < 64:
-            _aranges[n] = rows
-    return rows
+            _aranges[stop, step] = a
+    return a
 
 
 def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, ...]:
@@ -218,7 +219,7 @@ def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, .
     if len(shape) == 1:
         return (t,)
     if len(shape) == 2:
-        return (_rows(shape[0]), t)
+        return (_arange(shape[0]), t)
     grids = [np.arange(n).reshape([-1 if j == k else 1 for j in range(t.ndim)])
              for k, n in enumerate(t.shape)]
     return (grids[0], t, *grids[1:])
@@ -321,19 +322,11 @@ def _batch_picks(a: np.ndarray[Any, Any], target: np.ndarray[Any, Any],
             or not _all_classes(target, shape[1])):
         return None
     n, c = shape
-    starts = _row_starts.get((n, c))
-    if starts is None:
-        starts = np.arange(0, n * c, c)
-        starts.flags.writeable = False  # shared by every call
-        if len(_row_starts) < 64:
-            _row_starts[n, c] = starts
     # The picks by their flat index i*C + t_i (a new array: editing the caller's labels
     # later does not change the backward pass). The parts of log_softmax are C-contiguous
     # like a, so the flat index applies to them.
-    return Picks(None, None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1), starts + target)
-
-
-_row_starts: dict[tuple[int, int], np.ndarray[Any, Any]] = {}
+    return Picks(None, None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1),
+                 _arange(n * c, c) + target)
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
