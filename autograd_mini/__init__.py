@@ -1,10 +1,26 @@
-"""autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works."""
+"""autograd_mini: reverse-mode automatic differentiation for learning how backpropagation works.
 
-from . import data, nn, optim, train
-from .draw import draw
-from .explain import explain
-from .gradcheck import GradcheckError, gradcheck
-from .graph import (
+The package, in the order a reader meets it:
+
+* ``engine/``   the one graph walk (topological order, the backward pass, ``grad()``),
+  grad modes and anomaly checks
+* ``scalar/``   :class:`Value` and the table of its derivative rules
+* ``tensors/``  :class:`Tensor` and the tables of its derivative rules, by family
+* ``nn/``, ``optim/``, ``data.py``, ``train.py``  training, with PyTorch's names
+* ``viz/``      drawing, explaining, stepping through the backward pass
+* ``cli/``      the command line and the course's worked example
+
+Only the engine and the two node kinds load with ``import autograd_mini``; the rest
+(drawing, nn, optim, data sets, the progress bar) loads when first used, so a notebook
+or a command starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .engine import (
     AnomalyError,
     detect_anomaly,
     enable_grad,
@@ -14,9 +30,7 @@ from .graph import (
     set_grad_enabled,
 )
 from .scalar import Value
-from .serialization import load, save
-from .steps import backprop_steps
-from .tensor import (
+from .tensors import (
     Tensor,
     arange,
     as_tensor,
@@ -38,6 +52,49 @@ from .tensor import (
     zeros,
     zeros_like,
 )
+
+if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checkers
+    from . import data, nn, optim, train
+    from .gradcheck import GradcheckError, gradcheck
+    from .serialization import load, save
+    from .viz.draw import draw
+    from .viz.explain import explain
+    from .viz.steps import backprop_steps
+
+# name -> (module, attribute); attribute None: the module itself
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "data": (".data", None),
+    "nn": (".nn", None),
+    "optim": (".optim", None),
+    "train": (".train", None),
+    "GradcheckError": (".gradcheck", "GradcheckError"),
+    "gradcheck": (".gradcheck", "gradcheck"),
+    "load": (".serialization", "load"),
+    "save": (".serialization", "save"),
+    "draw": (".viz.draw", "draw"),
+    "explain": (".viz.explain", "explain"),
+    "backprop_steps": (".viz.steps", "backprop_steps"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a part of the package the first time it is asked for (PEP 562)."""
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")
+    module = importlib.import_module(where[0], __name__)
+    # Bind every name that module gives, so that the next lookup is an ordinary attribute
+    # (and the function gradcheck, not the module autograd_mini.gradcheck that the import
+    # has just bound to the same name).
+    for lazy, (source, attribute) in _LAZY.items():
+        if source == where[0]:
+            globals()[lazy] = module if attribute is None else getattr(module, attribute)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "AnomalyError",

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .graph import grad, no_grad
-from .tensor import Tensor
+from .engine import grad, no_grad
+from .tensors import Tensor
 
 __all__ = ["GradcheckError", "gradcheck"]
 

@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import no_grad
+from .engine import no_grad
 
 __all__ = ["History", "accuracy", "evaluate", "fit"]
 

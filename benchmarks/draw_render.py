@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:  # `python benchmarks/draw_render.py` from anywher
     sys.path.insert(0, str(ROOT))
 
 from autograd_mini import Value, draw  # noqa: E402
-from autograd_mini.graph import topological_order  # noqa: E402
+from autograd_mini.engine import topological_order  # noqa: E402
 from autograd_mini.nn.scalar import MLP  # noqa: E402
 
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_mini.cli import main
-from autograd_mini.expr import ExpressionError, parse_expression
+from autograd_mini.cli.expr import ExpressionError, parse_expression
+from autograd_mini.cli.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, optim
-from autograd_mini.cli import main
-from autograd_mini.demo import SLIDE_PREDICTION, SLIDE_W, TARGET, build, descend, lines, predict
-from autograd_mini.explain import explain
+from autograd_mini.cli.demo import SLIDE_PREDICTION, SLIDE_W, TARGET, build, descend, lines, predict
+from autograd_mini.cli.main import main
+from autograd_mini.viz.explain import explain
 
 from .strategies import central_difference, reals
 

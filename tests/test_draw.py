@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 import autograd_mini as am
 from autograd_mini import Tensor, Value, draw
-from autograd_mini.demo import build
-from autograd_mini.draw import RenderError, find_renderers, op_text, render, summarize
-from autograd_mini.graph import topological_order
+from autograd_mini.cli.demo import build
+from autograd_mini.engine import topological_order
 from autograd_mini.nn import functional as F
+from autograd_mini.viz.draw import RenderError, find_renderers, op_text, render, summarize
 
-# `autograd_mini.draw` is the function (exported by the package); this is its module.
-draw_module = importlib.import_module("autograd_mini.draw")
+# `autograd_mini.viz.draw` is the function (exported by the package); this is its module.
+draw_module = importlib.import_module("autograd_mini.viz.draw")
 SVG = "{http://www.w3.org/2000/svg}"
 NASTY = '<b>&"{x|y}\\'
 

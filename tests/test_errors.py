@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import autograd_mini
-from autograd_mini.cli import main
+from autograd_mini.cli.main import main
 from autograd_mini.nn import functional
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "docs" / "errors.md"

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, explain
-from autograd_mini.demo import build
-from autograd_mini.explain import _all_paths, local_derivatives, node_names
-from autograd_mini.graph import topological_order
+from autograd_mini.cli.demo import build
+from autograd_mini.engine import topological_order
+from autograd_mini.viz.explain import _all_paths, local_derivatives, node_names
 
 from .strategies import random_value_graph
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd_mini.graph import backward_pass, parents, topological_order
+from autograd_mini.engine import backward_pass, parents, topological_order
 
 
 @st.composite
@@ -159,7 +159,7 @@ def test_grad_with_several_outputs_and_weights() -> None:
 
 
 def test_interrupted_backward_leaves_no_half_pass_behind() -> None:
-    from autograd_mini.graph import UNARY, Rule, topological_order
+    from autograd_mini.engine import UNARY, Rule, topological_order
 
     def interrupt(g: float, a: float, b: object, out: float) -> float:
         raise KeyboardInterrupt

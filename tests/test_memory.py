@@ -65,7 +65,7 @@ def tensor_graph(n_blocks: int = 60) -> tuple[Tensor, list[Tensor]]:
 def test_dropped_tensor_graph_is_freed_by_reference_counting_alone() -> None:
     with no_cyclic_gc():
         loss, params = tensor_graph()
-        n_nodes = len(am.graph.topological_order([loss]))
+        n_nodes = len(am.engine.topological_order([loss]))
         assert n_nodes > 2000
         loss.backward()
         some_node = weakref.ref(loss._a)

@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, grad, no_grad, optim
-from autograd_mini.explain import local_derivatives
-from autograd_mini.graph import topological_order
+from autograd_mini.engine import topological_order
 from autograd_mini.nn.scalar import (
     MLP,
     Layer,
@@ -22,6 +21,7 @@ from autograd_mini.nn.scalar import (
     mse_loss,
 )
 from autograd_mini.scalar import dot
+from autograd_mini.viz.explain import local_derivatives
 from benchmarks.common import forward_backward, init_params, moons_problem
 
 from .strategies import reals

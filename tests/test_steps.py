@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd_mini import Value, backprop_steps
-from autograd_mini.demo import build
-from autograd_mini.graph import backward_pass, topological_order
+from autograd_mini.cli.demo import build
+from autograd_mini.engine import backward_pass, topological_order
 from autograd_mini.scalar import RULES
 
 from .strategies import random_value_graph, reals

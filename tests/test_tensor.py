@@ -14,8 +14,8 @@ import pytest
 
 import autograd_mini as am
 from autograd_mini import Tensor, Value, grad, no_grad
-from autograd_mini.graph import topological_order
-from autograd_mini.tensor import RULES, unbroadcast
+from autograd_mini.engine import topological_order
+from autograd_mini.tensors.tensor import RULES, unbroadcast
 
 
 # ------------------------------------------------------------------ construction
@@ -177,7 +177,7 @@ def test_only_tensors_that_require_grad_get_gradients() -> None:
 
 def test_data_operand_gets_no_gradient_computed(monkeypatch: pytest.MonkeyPatch) -> None:
     """x @ W with data x must not even compute dx (the walk skips the call)."""
-    import autograd_mini.tensor as tm
+    import autograd_mini.tensors.tensor as tm
 
     calls: list[int] = []
     original = tm._matmul_grad
@@ -535,7 +535,7 @@ def test_every_rule_is_in_the_table_with_backward_entries() -> None:
 
 
 def test_explain_works_on_one_element_tensors() -> None:
-    from autograd_mini.explain import explain
+    from autograd_mini.viz.explain import explain
 
     w = Tensor([3.0], requires_grad=True, label="w")
     z = (w * -2 + 4) * 5
@@ -546,6 +546,6 @@ def test_explain_works_on_one_element_tensors() -> None:
 def test_docstring_examples_run() -> None:
     import doctest
 
-    import autograd_mini.tensor as tm
+    import autograd_mini.tensors.tensor as tm
 
     assert doctest.testmod(tm).failed == 0

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import (
+from ..tensors.tensor import (
     BCE,
     BCE_LOGITS,
     CROSS_ENTROPY,

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
-from ..tensor import (
+from ..tensors.tensor import (
     Tensor,
     _describe,
     _float_dtype,

@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from ..scalar import DOT, DOT_RELU, HINGE, DataInputs, Factors, Value, _node, dot
+from ..scalar import Value, dot
+from ..scalar.fused import DOT, DOT_RELU, HINGE, DataInputs, Factors
+from ..scalar.value import _node
 from ._state import IncompatibleKeys, checked_arrays
 
 __all__ = [

@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import BINARY, UNARY, parents, topological_order
 from .explain import fmt, local_derivatives, node_names
-from .graph import BINARY, UNARY, parents, topological_order
 
 __all__ = [
     "DEFAULT_MAX_NODES", "Drawing", "RenderError", "draw", "find_renderers", "formula", "render",

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import BINARY, UNARY, shares_of, topological_order
+from ..engine import BINARY, UNARY, shares_of, topological_order
 
 __all__ = ["Explanation", "PathTerm", "explain", "fmt", "fmt_factor", "node_names"]
 
@@ -241,7 +241,7 @@ def _number(x: Any) -> float:
 
 
 def _engine_gradient(root: Any, wrt: Any) -> Any:
-    from .graph import backward_pass
+    from ..engine import backward_pass
 
     seed = root._seed(None, False, "explain")
     g = backward_pass([root], [seed], accumulate=False, capture=[wrt]).get(wrt, 0.0)

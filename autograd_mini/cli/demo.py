@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .draw import RenderError, draw
-from .explain import explain, fmt, fmt_factor
-from .optim import SGD
-from .scalar import Value
+from ..optim import SGD
+from ..scalar import Value
+from ..viz.draw import RenderError, draw
+from ..viz.explain import explain, fmt, fmt_factor
 
 __all__ = ["TARGET", "WorkedExample", "build", "descend", "lines"]
 

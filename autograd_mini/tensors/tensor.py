@@ -66,7 +66,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .graph import (
+from ..engine import (
     BINARY,
     NARY,
     UNARY,
@@ -78,7 +78,7 @@ from .graph import (
     record,
     threads_off_default,
 )
-from .scalar import Value
+from ..scalar import Value
 
 __all__ = [
     "RULES",

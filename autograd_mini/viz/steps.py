@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..engine import backward_pass, parents
 from .draw import Drawing, _Frame, draw, summarize
 from .explain import fmt, fmt_factor, local_derivatives, node_names
-from .graph import backward_pass, parents
 
 __all__ = ["BackpropStep", "Edge", "backprop_steps"]
 

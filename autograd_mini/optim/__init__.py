@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .scalar import Value
-from .tensor import Tensor
+from ..scalar import Value
+from ..tensors import Tensor
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
 

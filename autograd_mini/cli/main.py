@@ -66,11 +66,11 @@ def _values(pairs: list[str]) -> dict[str, float]:
 
 
 def _grad(args: argparse.Namespace) -> int:
-    from .draw import RenderError, draw, formula
-    from .explain import explain, fmt, node_names
+    from ..engine import topological_order
+    from ..viz.draw import RenderError, draw, formula
+    from ..viz.explain import explain, fmt, node_names
+    from ..viz.steps import backprop_steps
     from .expr import FUNCTIONS, ExpressionError, parse_expression
-    from .graph import topological_order
-    from .steps import backprop_steps
 
     try:
         expression = parse_expression(args.expr)
