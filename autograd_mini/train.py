@@ -238,13 +238,7 @@ def fit(
     - ``callback(history)`` runs after every step (``history.steps`` counts them).
     """
     who = "fit"
-    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
-        raise ValueError(f"{who}: epochs must be an int >= 0, got {epochs!r}")
-    if not callable(model) or not callable(loss_fn):
-        raise TypeError(f"{who}: model and loss_fn must be callable")
-    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
-        raise TypeError(f"{who}: optimizer must have step() and zero_grad(), "
-                        f"got {type(optimizer).__name__}")
+    _check_fit(model, loss_fn, optimizer, epochs)
     batches = _batches(data, who)
     metrics = dict(metrics or {})
     history = History(metrics={k: [] for k in metrics},
@@ -262,19 +256,9 @@ def fit(
             lr = optimizer.param_groups[0]["lr"] if hasattr(optimizer, "param_groups") else None
             for batch in batches:
                 xb, yb = _unpack(batch, who)
-                out = model(xb)
-                loss = loss_fn(out, yb)
-                optimizer.zero_grad()
-                loss.backward()
-                saved = _snapshot(optimizer)
-                try:
-                    optimizer.step()
-                except BaseException:
-                    _restore(optimizer, saved)  # never leave a half-finished step behind
-                    raise
+                out, value = _step(model, loss_fn, optimizer, xb, yb)
                 # the step is done: record it
                 n = _size(xb)
-                value = float(loss.item())
                 history.loss.append(value)
                 history.steps += 1
                 sums["loss"] += value * n
@@ -287,22 +271,7 @@ def fit(
                     bar.update(1)
                 if callback is not None:
                     callback(history)
-            if not seen:
-                raise ValueError(f"{who}: data yielded no batches in epoch {epoch + 1}")
-            history.epoch_loss.append(sums["loss"] / seen)
-            for name in metrics:
-                history.metrics[name].append(sums[name] / seen)
-            if lr is not None:
-                history.lr.append(lr)
-            if val_data is not None:
-                scores = evaluate(model, loss_fn, val_data, metrics)
-                history.val_loss.append(scores["loss"])
-                for name in metrics:
-                    history.val_metrics[name].append(scores[name])
-            history.epochs += 1
-            if bar is not None and history.val_loss:
-                bar.set_postfix(epoch=epoch + 1, val_loss=f"{history.val_loss[-1]:.4g}",
-                                **{k: f"{v / seen:.4g}" for k, v in sums.items()})
+            _end_epoch(history, epoch, sums, seen, lr, model, loss_fn, val_data, metrics, bar)
             if scheduler is not None:
                 scheduler.step()
     except KeyboardInterrupt:
@@ -317,3 +286,51 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _check_fit(model: Any, loss_fn: Any, optimizer: Any, epochs: Any) -> None:
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
+    if not callable(model) or not callable(loss_fn):
+        raise TypeError("fit: model and loss_fn must be callable")
+    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
+        raise TypeError(f"fit: optimizer must have step() and zero_grad(), "
+                        f"got {type(optimizer).__name__}")
+
+
+def _step(model: Callable[[Any], Any], loss_fn: Callable[[Any, Any], Any], optimizer: Any,
+          xb: Any, yb: Any) -> tuple[Any, float]:
+    """One step of gradient descent on a batch: the model's outputs and the loss."""
+    out = model(xb)
+    loss = loss_fn(out, yb)
+    optimizer.zero_grad()
+    loss.backward()
+    saved = _snapshot(optimizer)
+    try:
+        optimizer.step()
+    except BaseException:
+        _restore(optimizer, saved)  # never leave a half-finished step behind
+        raise
+    return out, float(loss.item())
+
+
+def _end_epoch(history: History, epoch: int, sums: dict[str, float], seen: int, lr: Any,
+               model: Any, loss_fn: Any, val_data: Any, metrics: Mapping[str, Metric],
+               bar: Any) -> None:
+    """Record an epoch's means (and the validation scores) in the history."""
+    if not seen:
+        raise ValueError(f"fit: data yielded no batches in epoch {epoch + 1}")
+    history.epoch_loss.append(sums["loss"] / seen)
+    for name in metrics:
+        history.metrics[name].append(sums[name] / seen)
+    if lr is not None:
+        history.lr.append(lr)
+    if val_data is not None:
+        scores = evaluate(model, loss_fn, val_data, metrics)
+        history.val_loss.append(scores["loss"])
+        for name in metrics:
+            history.val_metrics[name].append(scores[name])
+    history.epochs += 1
+    if bar is not None and history.val_loss:
+        bar.set_postfix(epoch=epoch + 1, val_loss=f"{history.val_loss[-1]:.4g}",
+                        **{k: f"{v / seen:.4g}" for k, v in sums.items()})
