@@ -43,8 +43,9 @@ LOADED_ON_FIRST_USE = ("tqdm", "graphviz", "autograd_mini.nn", "autograd_mini.op
 
 
 def _modules_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
-                         capture_output=True, text=True, check=True)
+    script = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)
     return set(out.stdout.split())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 from fractions import Fraction
 
@@ -243,3 +244,15 @@ def test_gradient_matches_central_differences_and_closed_form(op) -> None:  # ty
             assert v.grad == pytest.approx(numeric, rel=1e-5, abs=1e-6)
 
     check()
+
+
+@pytest.mark.parametrize("make, who", [
+    (lambda: Value(10**400), "Value"),
+    (lambda: Value(1.0) + 10**400, "Value + int"),
+    (lambda: -(10**400) * Value(1.0), "Value * int"),
+    (lambda: Value(1.0).backward(gradient=10**400), "Value.backward: gradient for a Value"),
+])
+def test_an_int_too_large_for_float64_is_named_in_an_overflow_error(make, who) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(OverflowError, match=rf"^{re.escape(who)}: the number .* \(an integer of "
+                                            r"401 digits\) is too large for float64"):
+        make()

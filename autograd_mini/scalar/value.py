@@ -45,10 +45,26 @@ def _as_float(x: Any, what: str) -> float:
     if x.__class__ is float:
         return x  # type: ignore[no-any-return]
     if isinstance(x, numbers.Real):  # int, bool, numpy scalars, Fraction ...
-        return float(x)
+        return _real(x, what)
     if isinstance(x, Value):
         return x.data
     raise TypeError(f"{what}: expected a real number (int or float), got {_describe(x)}")
+
+
+def _real(x: numbers.Real, what: str) -> float:
+    """float(x), or an OverflowError that names the number (as PyTorch's, for 10**400)."""
+    try:
+        return float(x)
+    except OverflowError:
+        raise _too_large(x, what) from None
+
+
+def _too_large(x: Any, what: str) -> OverflowError:
+    text = str(x)
+    if len(text) > 24:
+        text = f"{text[:10]}...{text[-4:]} (an integer of {len(text.lstrip('-'))} digits)"
+    return OverflowError(f"{what}: the number {text} is too large for float64, which holds "
+                         "numbers up to about 1.8e308")
 
 
 def _describe(x: Any) -> str:
@@ -67,7 +83,10 @@ def _operand(other: Any, symbol: str, reflected: str) -> float | None:
     if cls is float:
         return other  # type: ignore[no-any-return]
     if cls is int or isinstance(other, numbers.Real):  # ints first: the ABC check is slow
-        return float(other)
+        try:
+            return float(other)
+        except OverflowError:
+            raise _too_large(other, f"Value {symbol} {cls.__name__}") from None
     if hasattr(cls, reflected) and not isinstance(other, (str, list, tuple, complex, np.ndarray)):
         return None  # e.g. a Tensor: it knows how to combine with a Value (or says why not)
     raise TypeError(
