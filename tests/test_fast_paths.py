@@ -22,9 +22,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_mini import Tensor, Value, grad
+from autograd_mini import Tensor, Value, grad, optim
 from autograd_mini.engine import backward as backward_module
 from autograd_mini.engine import fast_walk
+from autograd_mini.optim import sgd as sgd_module
 
 from .strategies import Program, tensor_programs, value_programs
 
@@ -146,3 +147,113 @@ def test_fast_walk_equals_the_plain_walk_for_two_roots(monkeypatch: pytest.Monke
 
     fast, slow = both_ways(build, fast_run, plain_run, monkeypatch)
     _same(fast, slow)
+
+
+# ----------------------------------------------------------------- SGD's short loop
+SGD_SHAPES = [(64, 128), (128,), (128, 10), (10,), (3, 1, 5), ()]  # the last two: 2nd group
+SGD_STEPS = 4
+
+
+@contextmanager
+def counting_sgd_loops(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
+    """Record which of SGD's loops ran: each answer of the short loop (True: it stepped;
+    False: it declined, writing nothing), each call of the checked loop, and each
+    parameter the general formula (``_update``, the one momentum takes) updated."""
+    ran: dict[str, list[Any]] = {"short": [], "checked": [], "general": []}
+    short, checked, general = (sgd_module.fast_sgd_step, optim.SGD._plain_step,
+                               optim.SGD._update)
+
+    def counted_short(param_groups: list[dict[str, Any]]) -> bool:
+        ran["short"].append(short(param_groups))
+        return bool(ran["short"][-1])
+
+    def counted_checked(self: optim.SGD) -> None:
+        ran["checked"].append(1)
+        checked(self)
+
+    def counted_general(self: optim.SGD, *args: Any) -> Any:
+        ran["general"].append(1)
+        return general(self, *args)
+
+    with monkeypatch.context() as m:
+        m.setattr(sgd_module, "fast_sgd_step", counted_short)
+        m.setattr(optim.SGD, "_plain_step", counted_checked)
+        m.setattr(optim.SGD, "_update", counted_general)
+        yield ran
+
+
+def _sgd_problem(dtype: Any, seed: int) -> tuple[list[Any], list[list[Any]]]:
+    """Random parameters and, for each step, random gradients of their shape and dtype
+    (None for one parameter at one step: both loops skip it), of magnitudes from 1e-3 to
+    1e3 so that every step rounds."""
+    rng = np.random.default_rng(seed)
+
+    def random(shape: tuple[int, ...]) -> Any:
+        x = rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape)
+        return np.asarray(x, dtype=dtype)  # an array even for shape (), not a NumPy scalar
+
+    starts = [random(shape) for shape in SGD_SHAPES]
+    grads = [[random(shape) for shape in SGD_SHAPES] for _ in range(SGD_STEPS)]
+    grads[1][2] = None
+    return starts, grads
+
+
+def _sgd_run(starts: list[Any], grads: list[list[Any]], lr: float, step: str,
+             monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], dict[str, list[Any]]]:
+    """Parameters after SGD_STEPS steps taken the way ``step`` names, and the loops that
+    ran. Two groups (lr and lr / 3), so each group's lr is read."""
+    params = [Tensor(x.copy(), requires_grad=True) for x in starts]
+    arrays = [p.data for p in params]
+    lrs: list[Any] = [lr, lr / 3]
+    if step == "numpy float lr":  # an np.float64: a float to the checks, not to the short loop
+        lrs = [np.float64(x) for x in lrs]
+    opt = optim.SGD([{"params": params[:4], "lr": lrs[0]}, {"params": params[4:], "lr": lrs[1]}])
+    with counting_sgd_loops(monkeypatch) as ran:
+        for k in range(SGD_STEPS):
+            for p, g in zip(params, grads[k]):
+                p.grad = None if g is None else g.copy()
+                if step == "tensor gradient" and g is not None:
+                    p.grad = Tensor(g.copy())  # what create_graph=True leaves: the number counts
+            if step == "checked loop":
+                opt._plain_step()
+            elif step == "general formula":
+                optim.Optimizer.step(opt)
+            else:
+                opt.step()
+    # both loops write into the parameters' arrays (the checked ones replace a 0-d array:
+    # there lr * g is a NumPy scalar, not an array to subtract into)
+    assert all(p.data is a for p, a in zip(params, arrays) if a.ndim), "an array was replaced"
+    assert all(p._version == SGD_STEPS - (i == 2) for i, p in enumerate(params))
+    assert all(p.dtype == x.dtype for p, x in zip(params, starts))
+    return [p.data for p in params], ran
+
+
+# each way of taking the checked loops, and the loops it must run (the counts per run)
+CHECKED_WAYS = {
+    "checked loop": {"short": [], "checked": SGD_STEPS, "general": 0},  # called by name
+    "general formula": {"short": [], "checked": 0, "general": len(SGD_SHAPES) * SGD_STEPS - 1},
+    "tensor gradient": {"short": [False] * SGD_STEPS, "checked": SGD_STEPS, "general": 0},
+    "numpy float lr": {"short": [False] * SGD_STEPS, "checked": SGD_STEPS, "general": 0},
+}
+
+
+# (not an np.float64 lr with float32 parameters: it makes their steps float64, in both loops)
+WAYS_AND_DTYPES = [(way, dtype) for way in CHECKED_WAYS for dtype in (np.float32, np.float64)
+                   if not (way == "numpy float lr" and dtype is np.float32)]
+
+
+@pytest.mark.parametrize("lr, seed", [(0.1, 0), (1e-3, 1), (0.37, 2), (3.0, 3)])
+@pytest.mark.parametrize("way, dtype", WAYS_AND_DTYPES,
+                         ids=[f"{w}-{np.dtype(d).name}" for w, d in WAYS_AND_DTYPES])
+def test_sgd_short_loop_equals_the_checked_loops_bit_for_bit(
+        way: str, dtype: Any, lr: float, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    starts, grads = _sgd_problem(dtype, seed)
+    fast, ran = _sgd_run(starts, grads, lr, "step", monkeypatch)
+    assert ran == {"short": [True] * SGD_STEPS, "checked": [], "general": []}, ran
+    slow, ran = _sgd_run(starts, grads, lr, way, monkeypatch)
+    expected = CHECKED_WAYS[way]
+    assert (ran["short"], len(ran["checked"]), len(ran["general"])) == (
+        expected["short"], expected["checked"], expected["general"]), ran
+    assert not any(np.array_equal(f, x) for f, x in zip(fast, starts)), "nothing moved"
+    for f, s in zip(fast, slow):
+        assert f.dtype == s.dtype and np.array_equal(f, s), np.max(np.abs(f - s))
