@@ -25,6 +25,7 @@ from autograd_mini.cli.expr import (
     MAX_NESTING,
     ExpressionError,
     _python_refusal,
+    normalize_name,
     parse_expression,
 )
 from autograd_mini.cli.main import main
@@ -215,6 +216,27 @@ def test_mistakes_in_long_chains_are_named_too(text: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=re.escape(message)):
         parse_expression(text)
 
+
+# ------------------------------------------------------------------ names as Python reads them
+@pytest.mark.parametrize("expr, at", [("ｘ + 1", "ｘ=1"), ("x + 1", "ｘ=1"), ("ｘ + 1", "x=1"),
+                                      ("ﬁ + 1", "fi=1"), ("fi + 1", "ﬁ=1")])
+def test_names_are_normalised_alike_in_the_expression_and_in_at(
+        capsys: pytest.CaptureFixture[str], expr: str, at: str) -> None:
+    code, out, err = run(capsys, "grad", expr, "--at", at)
+    assert (code, err) == (0, "")
+    name = "fi" if "f" in at or "ﬁ" in at else "x"
+    assert out.splitlines()[-1] == f"dz/d{name} = 1"
+
+
+def test_one_name_in_two_spellings_is_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "grad", "x", "--at", "x=1", "ｘ=2")
+    assert code == 2 and out == ""
+    assert err == "autograd-mini grad: --at: x is given twice ('ｘ' is read as x)\n"
+
+
+def test_one_normalisation_for_both() -> None:
+    assert normalize_name("ｘ") == "x" and normalize_name("ℌ") == "H"
+    assert parse_expression("ｘ*ℌ").names == (normalize_name("ｘ"), normalize_name("ℌ"))
 
 HOSTILE = [
     "__import__('os').system('touch PWNED')",
