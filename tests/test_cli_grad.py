@@ -6,8 +6,10 @@ import ast
 import builtins
 import io
 import math
+import re
 import subprocess
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -15,10 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd_mini.cli.expr import ExpressionError, parse_expression
+from autograd_mini.cli.expr import (
+    MAX_LENGTH,
+    MAX_NESTING,
+    ExpressionError,
+    _python_refusal,
+    normalize_name,
+    parse_expression,
+)
 from autograd_mini.cli.main import main
 
 
@@ -117,7 +126,7 @@ def test_a_variable_named_z_keeps_its_name(capsys: pytest.CaptureFixture[str]) -
         (["1 +"], "cannot read the expression"),
         (["", "--at", "x=1"], "the expression is empty"),
         (["x" * 10_001], "at most 10000 are accepted"),
-        (["+".join(["x"] * 3000)], "nested too deeply"),
+        (["(" * 201 + "x" + ")" * 201], "nested too deeply"),
         (["1" + "0" * 400], "a number this large"),
     ],
 )
@@ -128,6 +137,106 @@ def test_mistakes_get_one_clear_line_and_exit_code_2(capsys: pytest.CaptureFixtu
     assert message in err
     assert err.startswith("autograd-mini grad: ") and err.count("\n") == 1
 
+
+
+# ------------------------------------------------------------------ long is not deep
+@pytest.mark.parametrize("op, gradient", [("+", 4999), ("*", 4999), ("-", -4997), ("/", -4997)])
+def test_a_flat_chain_of_4999_terms_is_long_not_deep(capsys: pytest.CaptureFixture[str],
+                                                      op: str, gradient: int) -> None:
+    text = op.join(["x"] * 4999)  # 9,997 characters: under MAX_LENGTH, one level deep
+    code, out, err = run(capsys, "grad", text, "--at", "x=1")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == f"dz/dx = {gradient}"  # d/dx of 4999x, x^4999, x^-4997, ...
+
+
+def test_a_long_chain_is_the_same_tree_python_builds() -> None:
+    text = "-x*2 + y/3 - exp(x)**2*y + (x - y)"
+    long = " + ".join([text] * 250)  # 9,247 characters, 5,000 nodes
+    assert len(long) < MAX_LENGTH
+    expression = parse_expression(long)
+    small = parse_expression(" + ".join([text] * 3))
+    assert ast.dump(small.tree) == ast.dump(ast.parse(small.text, mode="eval").body)
+    assert expression.names == ("x", "y")
+    root, leaves = expression.evaluate({"x": 0.5, "y": 2.0})
+    root.backward()
+    x, y = leaves["x"].grad, leaves["y"].grad
+    assert x == pytest.approx(250 * (-2 - 4 * math.e + 1))
+    assert y == pytest.approx(250 * (1 / 3 - math.e - 1))
+
+
+def test_a_long_chain_can_be_stepped_through_and_drawn(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    text = "+".join(["x"] * 4999)
+    code, out, err = run(capsys, "grad", text, "--at", "x=1", "--steps",
+                         "--svg", str(tmp_path / "chain.dot"))
+    assert (code, err) == (0, "")
+    assert "dz/dx = 4999" in out and (tmp_path / "chain.dot").exists()
+    assert out.count("\n") > 4999  # a step per node
+
+
+@pytest.mark.parametrize("text, column", [
+    ("(" * 201 + "x" + ")" * 201, 201),
+    ("exp(" * 201 + "x" + ")" * 201, 801),
+    ("-" * 201 + "x", 201),
+    ("2**" * 201 + "x", 602),
+    ("x + " + "-(" * 101 + "x" + ")" * 101, 205),
+])
+def test_real_nesting_is_still_refused_clearly(text: str, column: int) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse_expression(text)
+    assert str(info.value) == (
+        f"cannot read the expression: it is nested too deeply (at column {column}, more than "
+        f"{MAX_NESTING} parentheses, function calls, unary signs and ** are open at once); "
+        "a long flat chain such as a + b + c + ... is fine")
+
+
+def test_nesting_up_to_the_limit_is_accepted() -> None:
+    for text in ("(" * 200 + "x" + ")" * 200, "-" * 200 + "x", "exp(" * 200 + "x" + ")" * 200):
+        root, _ = parse_expression(text).evaluate({"x": 0.0})
+        root.backward()
+    assert parse_expression("2**" * 200 + "x").names == ("x",)
+
+
+def test_the_length_limit_still_applies_to_flat_chains(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "+".join(["x"] * 5001)  # 10,001 characters
+    code, out, err = run(capsys, "grad", text, "--at", "x=1")
+    assert code == 2 and out == ""
+    assert err == ("autograd-mini grad: the expression is 10001 characters long; "
+                   f"at most {MAX_LENGTH} are accepted\n")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("+".join(["x"] * 3000) + "+x.real", "not allowed (at column 6002): attribute access"),
+    ("+".join(["x"] * 3000) + "+", "cannot read the expression: invalid syntax"),
+    ("+".join(["x"] * 3000) + "+(x", "at column 6001: '(' was never closed"),
+    ("+".join(["x"] * 3000) + "+foo(x)", "not allowed (at column 6001): the function foo"),
+    ("+".join(["x"] * 3000) + "+1j", "not allowed (at column 6001): complex numbers"),
+])
+def test_mistakes_in_long_chains_are_named_too(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse_expression(text)
+
+
+# ------------------------------------------------------------------ names as Python reads them
+@pytest.mark.parametrize("expr, at", [("ｘ + 1", "ｘ=1"), ("x + 1", "ｘ=1"), ("ｘ + 1", "x=1"),
+                                      ("ﬁ + 1", "fi=1"), ("fi + 1", "ﬁ=1")])
+def test_names_are_normalised_alike_in_the_expression_and_in_at(
+        capsys: pytest.CaptureFixture[str], expr: str, at: str) -> None:
+    code, out, err = run(capsys, "grad", expr, "--at", at)
+    assert (code, err) == (0, "")
+    name = "fi" if "f" in at or "ﬁ" in at else "x"
+    assert out.splitlines()[-1] == f"dz/d{name} = 1"
+
+
+def test_one_name_in_two_spellings_is_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "grad", "x", "--at", "x=1", "ｘ=2")
+    assert code == 2 and out == ""
+    assert err == "autograd-mini grad: --at: x is given twice ('ｘ' is read as x)\n"
+
+
+def test_one_normalisation_for_both() -> None:
+    assert normalize_name("ｘ") == "x" and normalize_name("ℌ") == "H"
+    assert parse_expression("ｘ*ℌ").names == (normalize_name("ｘ"), normalize_name("ℌ"))
 
 HOSTILE = [
     "__import__('os').system('touch PWNED')",
@@ -237,6 +346,27 @@ def test_random_strings_never_raise_or_execute(text: str) -> None:
         root, leaves = expression.evaluate(dict.fromkeys(expression.names, 0.5))
         root.backward()
     assert set(leaves) == set(expression.names)
+
+
+@given(st.one_of(st.text(max_size=30), st.lists(EXPRESSION_PIECES, max_size=25).map("".join)))
+def test_the_parser_accepts_what_python_reads_and_the_whitelist_allows(text: str) -> None:
+    """The own parser against Python's: the same tree, or both refuse."""
+    try:
+        mine: Any = parse_expression(text)
+    except ExpressionError:
+        mine = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid decimal literal" in 1if, ...
+            tree: Any = ast.parse(text.strip(), mode="eval")
+        python_ok = text.strip() != "" and _python_refusal(text.strip()) is None
+    except IndentationError:  # '#c\n 1' or '\\\n 1': Python minds the indent, we need not
+        assume(False)
+    except (SyntaxError, ValueError):
+        python_ok = False
+    assert (mine is not None) == python_ok, text
+    if mine is not None:
+        assert ast.dump(mine.tree) == ast.dump(tree.body)
 
 
 AT_PAIRS = st.lists(st.one_of(

@@ -154,3 +154,25 @@ def test_explain_works_on_one_element_tensors_and_refuses_arrays() -> None:
     assert lines[-1] == f"dq/ds = {e4 * 2!r} + {e4 * 2!r} = {s.grad.item()!r}"
     with pytest.raises(ValueError, match=r"has shape \(3,\).*draw\(\)"):
         explain(Tensor(np.ones(3), requires_grad=True).sum(), Tensor(np.ones(3)))
+
+
+@pytest.mark.parametrize("max_paths, error", [
+    (None, TypeError), (2.5, TypeError), ("3", TypeError), (True, TypeError), (False, TypeError),
+    (0, ValueError), (-1, ValueError),
+])
+def test_max_paths_must_be_a_positive_int(max_paths: object, error: type[Exception]) -> None:
+    out, x = _doubling_chain(3)
+    with pytest.raises(error) as info:
+        explain(out, x, max_paths=max_paths)  # type: ignore[arg-type]
+    assert type(info.value) is error
+    assert str(info.value) == (f"explain: max_paths must be an int >= 1 (how many paths to "
+                               f"list at most), got {max_paths!r}")
+
+
+def test_max_paths_takes_any_integer_type() -> None:
+    import numpy as np
+
+    out, x = _doubling_chain(3)
+    assert len(explain(out, x, max_paths=np.int64(2)).terms) == 2
+    assert len(explain(out, x, max_paths=1).terms) == 1
+    assert explain(out, x, max_paths=8).complete

@@ -45,22 +45,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _values(pairs: list[str]) -> dict[str, float]:
-    from .expr import ExpressionError
+    """``{name: value}`` from NAME=VALUE pairs, each name read as the expression's are."""
+    from .expr import ExpressionError, normalize_name
 
     values: dict[str, float] = {}
     for pair in pairs:
-        name, sep, text = pair.partition("=")
-        name, text = name.strip(), text.strip()
-        if not sep or not name or not text:
+        given, sep, text = pair.partition("=")
+        given, text = given.strip(), text.strip()
+        if not sep or not given or not text:
             raise ExpressionError(f"--at {pair!r}: expected NAME=VALUE, for example --at w1=3")
-        if not name.isidentifier():
-            raise ExpressionError(f"--at {pair!r}: {name!r} is not a variable name")
+        name = normalize_name(given)
+        if not (given.isidentifier() and name.isidentifier()):
+            raise ExpressionError(f"--at {pair!r}: {given!r} is not a variable name")
         try:
             value = float(text)
         except ValueError:
             raise ExpressionError(f"--at {pair!r}: {text!r} is not a number") from None
         if name in values:
-            raise ExpressionError(f"--at: {name} is given twice")
+            spelling = f" ({given!r} is read as {name})" if given != name else ""
+            raise ExpressionError(f"--at: {name} is given twice{spelling}")
         values[name] = value
     return values
 

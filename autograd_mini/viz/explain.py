@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,8 +194,11 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
     ``root`` and ``wrt`` are Values (or one-element Tensors). When more than
     ``max_paths`` paths lead from ``wrt`` to ``root``, it says how many there are
     and shows the ``max_paths`` contributions largest in size, found without
-    listing every path.
+    listing every path. ``max_paths`` is an int >= 1; there is no "no limit" (the
+    number of paths can grow exponentially with the graph), so to see every path
+    pass a number at least as large as the count the explanation reports.
     """
+    _check_max_paths(max_paths)
     for what, node in (("root", root), ("wrt", wrt)):
         if not hasattr(node, "_op"):
             raise TypeError(
@@ -234,6 +238,17 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
             "another order, and floating-point rounding depends on the order)"
         )
     return Explanation(root, wrt, names, terms, total_paths, total, engine_total, complete, notes)
+
+
+def _check_max_paths(max_paths: Any) -> None:
+    """An int >= 1 (any integer type but bool); a clear TypeError or ValueError otherwise."""
+    if isinstance(max_paths, bool) or not isinstance(max_paths, numbers.Integral):
+        raise TypeError(f"explain: {_MAX_PATHS_EXPECTED}, got {max_paths!r}")
+    if max_paths < 1:
+        raise ValueError(f"explain: {_MAX_PATHS_EXPECTED}, got {max_paths!r}")
+
+
+_MAX_PATHS_EXPECTED = "max_paths must be an int >= 1 (how many paths to list at most)"
 
 
 def _number(x: Any) -> float:
