@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -118,6 +119,32 @@ def _size(n: int) -> str:
         if n >= scale:
             return f"{n} bytes ({n / scale:.1f} {unit})"
     return f"{n} bytes"
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """``open(path, "rb")`` for a regular file only: a FIFO, a device or a socket could
+    block forever or never end, so it is refused before it is opened."""
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISREG(mode):  # opened without blocking, and checked again once open
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
+                         getattr(os, "O_BINARY", 0))
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISREG(mode):
+                return os.fdopen(fd, "rb")
+            os.close(fd)
+    except OSError as exc:  # the same kind of error, saying who and what in one line
+        reason = ("there is no such file" if isinstance(exc, FileNotFoundError) else
+                  exc.strerror)
+        raise type(exc)(f"load: cannot read {path!r}: {reason}") from None
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(f"load: cannot read {path!r}: it is a folder")
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
+            "a character device" if stat.S_ISCHR(mode) else
+            "a block device" if stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise ValueError(f"load: {path!r} is {kind}, not a regular file; load reads .npz files "
+                     "only (reading a pipe or a device could block forever or never end)")
 
 
 def _read_header(path: str, key: str, member: IO[bytes]
@@ -230,7 +257,7 @@ def load(path: PathLike, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str,
 
     Raises ValueError, naming the file and what is wrong, for anything but a zip of
     numeric ``.npy`` arrays: a pickle, an object array inside the archive, a truncated or
-    corrupt file, entry names that repeat or hold a path separator.
+    corrupt file, entry names that repeat or hold a path separator, a FIFO or a device.
     Pickled data is never unpickled.
 
     The file is bounded: the arrays it declares may hold at most ``max_bytes`` bytes of
@@ -247,13 +274,7 @@ def load(path: PathLike, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str,
     if max_bytes is not None and max_bytes < 0:
         raise ValueError(f"load: max_bytes must be >= 0 (bytes of array data), got {max_bytes}")
     path = os.fspath(path)
-    try:
-        f = open(path, "rb")  # noqa: SIM115 (closed by the with below)
-    except OSError as exc:  # the same kind of error, saying who and what in one line
-        reason = ("there is no such file" if isinstance(exc, FileNotFoundError) else
-                  "it is a folder" if isinstance(exc, IsADirectoryError) else exc.strerror)
-        raise type(exc)(f"load: cannot read {path!r}: {reason}") from None
-    with f:
+    with _open_regular(path) as f:
         head = f.read(4)
         if head[:2] != b"PK":
             what = ("a Python pickle, which can run code when loaded; it is never read"

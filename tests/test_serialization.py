@@ -9,6 +9,7 @@ import pathlib
 import pickle
 import re
 import struct
+import threading
 import tracemalloc
 import warnings
 import zipfile
@@ -380,3 +381,37 @@ def test_an_entry_shorter_than_it_declares_is_refused(tmp_path: pathlib.Path) ->
     path.write_bytes(bytes(raw))  # header and directory agree on 8008 bytes; 8000 are there
     with pytest.raises(ValueError, match=r"m\.npz"):
         am.load(path)
+
+
+# ------------------------------------------------------------------ not a regular file (18.7)
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_without_blocking(tmp_path: pathlib.Path) -> None:
+    # issue 18.7: open() of a FIFO waits for a writer, forever
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            am.load(fifo)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():  # blocked in open(): be the writer it waits for, so that it ends
+        with open(fifo, "wb"):
+            pass
+        thread.join(10)
+        pytest.fail("load blocked on a FIFO")
+    assert len(outcome) == 1 and type(outcome[0]) is ValueError
+    assert re.search(r"load: '.*pipe\.npz' is a FIFO \(named pipe\), not a regular file; load "
+                     r"reads \.npz files only", str(outcome[0]))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_a_device_is_refused_before_it_is_opened() -> None:
+    with pytest.raises(ValueError, match=r"load: '/dev/null' is a character device, not a "
+                       r"regular file"):
+        am.load("/dev/null")
