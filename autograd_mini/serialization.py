@@ -287,5 +287,6 @@ def load(path: PathLike, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str,
             with zipfile.ZipFile(f) as zf:
                 entries = _checked_entries(path, zf, max_bytes)
                 return {entry.key: _read_entry(path, zf, entry) for entry in entries}
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError,
+                RuntimeError) as exc:  # RuntimeError: encrypted, or an unknown compression
             raise ValueError(f"load: {path!r} is not a readable .npz archive ({exc})") from exc

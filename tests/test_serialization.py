@@ -383,6 +383,23 @@ def test_an_entry_shorter_than_it_declares_is_refused(tmp_path: pathlib.Path) ->
         am.load(path)
 
 
+@pytest.mark.parametrize("offset, edit, match", [
+    (8, lambda flags: flags | 1, "is encrypted, password required"),
+    (10, lambda method: 99, "That compression method is not supported"),
+])
+def test_an_encrypted_or_unknown_entry_is_refused(tmp_path: pathlib.Path, offset: int,
+                                                  edit: Any, match: str) -> None:
+    path = tmp_path / "m.npz"
+    am.save({"w": np.zeros(3)}, path)
+    raw = bytearray(path.read_bytes())
+    at = raw.rindex(b"PK\x01\x02") + offset  # the central directory's flags, its method
+    struct.pack_into("<H", raw, at, edit(struct.unpack_from("<H", raw, at)[0]))
+    path.write_bytes(bytes(raw))  # zipfile raised a bare RuntimeError, NotImplementedError
+    with pytest.raises(ValueError, match=rf"load: '.*m\.npz' is not a readable \.npz archive "
+                       rf"\(.*{match}"):
+        am.load(path)
+
+
 # ------------------------------------------------------------------ not a regular file (18.7)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_is_refused_without_blocking(tmp_path: pathlib.Path) -> None:
