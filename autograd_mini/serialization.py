@@ -115,6 +115,8 @@ class _Recording:
 
 def _size(n: int) -> str:
     """``8000 bytes (7.8 KiB)``: exact, and readable."""
+    if n >= 2**80:  # a forged shape: too long to print, or to divide as a float
+        return f"over 2**{n.bit_length() - 1} bytes"
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= scale:
             return f"{n} bytes ({n / scale:.1f} {unit})"

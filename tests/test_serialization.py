@@ -264,6 +264,21 @@ def test_a_lying_npy_header_is_refused_before_anything_is_allocated(
     assert _peak_bytes_of(refused) < 2**20
 
 
+@pytest.mark.parametrize("shape, match", [
+    ((2**62,) * 20, r"declares over 2\*\*1243 bytes of data \(shape \(4611686018427387904, "),
+    ((2**64,), r"declares a shape with a size of over 19 digits: a negative size or one NumPy "
+               r"cannot hold"),
+    ((3, -2), r"declares the shape \(3, -2\): a negative size"),
+])
+def test_absurd_declared_shapes_are_refused_clearly(tmp_path: pathlib.Path,
+                                                    shape: tuple[int, ...], match: str) -> None:
+    path = tmp_path / "m.npz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("w.npy", _npy_header(shape))
+    with pytest.raises(ValueError, match=r"load: 'w' in '.*m\.npz'.*" + match):
+        am.load(path)
+
+
 def test_a_zip_directory_smaller_than_the_entry_is_refused(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "m.npz"
     am.save({"w": np.arange(1000.0)}, path)
