@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import math
 import pathlib
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -13,6 +15,7 @@ import pytest
 import autograd_mini as am
 from autograd_mini import Tensor, nn, optim
 from autograd_mini.nn import functional as F
+from autograd_mini.nn import scalar as scalar_nn
 from autograd_mini.train import accuracy, evaluate, fit
 
 
@@ -295,6 +298,54 @@ def test_load_state_dict_keeps_the_parameters_dtype() -> None:
     model.load_state_dict({"weight": np.ones((2, 2)), "bias": np.arange(2)})
     assert model.weight.dtype == np.float32 and model.bias.dtype == np.float32
     assert model.bias.data.tolist() == [0.0, 1.0]
+
+
+def _float32_mlp_and_a_state_dict_too_large_at_the_end() -> tuple[nn.Module, dict[str, Any]]:
+    model = nn.MLP(3, [4, 2]).float()
+    sd: dict[str, Any] = {k: v.data.copy() for k, v in nn.MLP(3, [4, 2]).state_dict().items()}
+    assert list(sd) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    sd["2.bias"] = np.array([0.5, 1e300])  # the last entry: float32 overflows to inf
+    return model, sd
+
+
+def test_load_state_dict_overflow_under_warnings_as_errors_loads_nothing() -> None:
+    # issue 18.2: under `pytest -W error` the cast's overflow warning was raised by the write
+    # loop, after 0.weight, 0.bias and 2.weight had been overwritten
+    model, sd = _float32_mlp_and_a_state_dict_too_large_at_the_end()
+    before = _params(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning) as info:
+            model.load_state_dict(sd)
+    after = _params(model)
+    for name in before:  # first: the old code had overwritten the first three
+        np.testing.assert_array_equal(after[name], before[name])
+        assert after[name].dtype == np.float32
+    assert re.search(r"MLP\.load_state_dict: '2\.bias' holds 1e\+300 \(at index \(1,\)\), "
+                     r"too large for float32", str(info.value))
+
+
+def test_load_state_dict_overflow_warns_naming_the_entry_and_loads_inf() -> None:
+    model, sd = _float32_mlp_and_a_state_dict_too_large_at_the_end()
+    with pytest.warns(RuntimeWarning, match=r"'2\.bias' holds 1e\+300 .*float32.*loaded as inf"):
+        model.load_state_dict(sd)  # as NumPy's cast (and torch's copy_, silently) do
+    assert model[2].bias.data.tolist() == [0.5, np.inf]
+    np.testing.assert_array_equal(model[0].weight.data, sd["0.weight"].astype(np.float32))
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max,
+                    reason="np.longdouble is float64 here: nothing overflows float64")
+def test_scalar_mlp_load_state_dict_overflow_under_warnings_as_errors_loads_nothing() -> None:
+    model = scalar_nn.MLP(2, [3, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    sd: dict[str, Any] = scalar_nn.MLP(2, [3, 1], seed=1).state_dict()
+    sd["layers.1.bias"] = np.array([np.longdouble("1e400")])  # the last entry; a Value is a float
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning) as info:
+            model.load_state_dict(sd)
+    assert [p.data for p in model.parameters()] == before  # the old code had loaded layers.0.*
+    assert re.search(r"'layers\.1\.bias' holds 1e\+400 .*float64", str(info.value))
 
 
 @pytest.mark.parametrize("edit, error, match", [

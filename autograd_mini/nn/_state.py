@@ -2,12 +2,14 @@
 
 Both :class:`autograd_mini.nn.Module` (Tensors) and the scalar modules of
 :mod:`autograd_mini.nn.scalar` (Values) load a state_dict the same way: every entry
-is checked against the model first (names, numbers, shapes), and only when all of them
-fit is anything written, so a bad state_dict never leaves a model half loaded.
+is checked against the model first (names, numbers, shapes) and converted to the
+model's dtype, and only when all of them fit is anything written, so a bad state_dict
+never leaves a model half loaded.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -39,14 +41,44 @@ def _as_array(value: Any) -> np.ndarray[Any, Any]:
     return np.asarray(value)
 
 
-def checked_arrays(who: str, shapes: Mapping[str, Shape], state_dict: Any, strict: bool
+def _converted(who: str, name: str, array: np.ndarray[Any, Any], dtype: np.dtype[Any]
+               ) -> np.ndarray[Any, Any]:
+    """A copy of ``array`` in ``dtype``. A finite number too large for ``dtype`` becomes inf,
+    as in NumPy's cast, with a RuntimeWarning naming the entry instead of NumPy's anonymous
+    one (so that under warnings-as-errors it is raised here, before anything is written)."""
+    try:
+        with np.errstate(over="raise"):
+            return np.array(array, dtype=dtype, copy=True)
+    except FloatingPointError:
+        pass
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = np.array(array, dtype=dtype, copy=True)
+        index = tuple(int(i) for i in np.argwhere(np.isinf(result) & np.isfinite(array))[0])
+    where = f" (at index {index})" if index else ""
+    message = (f"{who}: {name!r} holds {array[index]!s}{where}, too large for {dtype}, the "
+               f"parameter's dtype (largest {np.finfo(dtype).max!s}): it is loaded as inf")
+    if dtype != np.float64:
+        message += ". To keep it, convert the model to float64 first (model.double())"
+    mode = np.geterr()["over"]  # what the caller asked NumPy to do with an overflow
+    if mode == "raise":
+        raise FloatingPointError(message)
+    if mode != "ignore":
+        warnings.warn(message, RuntimeWarning, stacklevel=4)  # the caller's load_state_dict
+    return result
+
+
+def checked_arrays(who: str, shapes: Mapping[str, Shape], state_dict: Any, strict: bool,
+                   dtypes: Mapping[str, np.dtype[Any]] | None = None
                    ) -> tuple[dict[str, np.ndarray[Any, Any]], IncompatibleKeys]:
     """Check ``state_dict`` against the model's ``{name: shape}``; return the arrays to
-    load (one per name present) and the missing / unexpected keys.
+    load (one per name present, each a new array converted to ``dtypes[name]``, float64
+    when ``dtypes`` is None: a Value holds a Python float) and the missing / unexpected keys.
 
     Raises, naming the key, before anything is loaded: ValueError for missing or
     unexpected keys (with ``strict=True``) and for a wrong shape (always, as PyTorch),
-    TypeError for an entry that does not hold real numbers.
+    TypeError for an entry that does not hold real numbers. A number too large for its
+    dtype warns (RuntimeWarning, naming it) and becomes inf, as a NumPy cast does; under
+    warnings-as-errors that warning is raised here, so nothing is loaded.
     """
     if not isinstance(state_dict, Mapping):
         raise TypeError(f"{who}: expected a dict of arrays such as model.state_dict(), "
@@ -76,5 +108,6 @@ def checked_arrays(who: str, shapes: Mapping[str, Shape], state_dict: Any, stric
         if array.shape != tuple(shape):
             raise ValueError(f"{who}: size mismatch for {name!r}: the state_dict has shape "
                              f"{array.shape}, the model has {tuple(shape)}; nothing was loaded")
-        arrays[name] = array
+        dtype = np.dtype(np.float64 if dtypes is None else dtypes[name])
+        arrays[name] = _converted(who, name, array, dtype)
     return arrays, IncompatibleKeys(missing, unexpected)

@@ -423,10 +423,10 @@ class Module:
         own = dict(self.named_parameters(remove_duplicate=False))
         arrays, keys = checked_arrays(f"{type(self).__name__}.load_state_dict",
                                       {name: p.data.shape for name, p in own.items()},
-                                      state_dict, strict)
-        for name, array in arrays.items():  # every check passed: now write
-            p = own[name]
-            p.data = np.array(array, dtype=p.data.dtype, copy=True)
+                                      state_dict, strict,
+                                      {name: p.data.dtype for name, p in own.items()})
+        for name, array in arrays.items():  # every check passed, every entry converted
+            own[name].data = array  # a new array in the parameter's dtype: now write
         return keys
 
     # ---- printing
