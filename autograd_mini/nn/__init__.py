@@ -1,11 +1,15 @@
 """Neural-network building blocks.
 
-The names follow ``torch.nn``: :class:`Module` (with registered parameters and
-sub-modules), :class:`Parameter`, :class:`Linear`, the activations ``ReLU Tanh
-Sigmoid``, the containers ``Sequential ModuleList``, ``Flatten Dropout Identity``,
-the losses ``CrossEntropyLoss MSELoss``, and an :class:`MLP` convenience
-(``MLP(64, [128, 10])``). ``nn.functional`` has PyTorch's activation and loss
+The names follow ``torch.nn``: :class:`Module` (with registered parameters, buffers and
+sub-modules), :class:`Parameter`, :class:`Linear`, the activations
+``ReLU Tanh Sigmoid``, the containers ``Sequential ModuleList``, ``Flatten Dropout
+Identity``, the losses ``CrossEntropyLoss
+MSELoss L1Loss BCELoss BCEWithLogitsLoss``, and an :class:`MLP` convenience
+(``MLP(64, [128, 10])``). ``nn.functional`` has PyTorch's activation, loss and layer
 functions for Tensors.
+
+The files: ``modules.py`` (Module, Parameter, the containers, Linear, the activations,
+Flatten, MLP), ``dropout.py``, ``losses.py``, ``functional.py`` and ``functional_layers.py``.
 
 ``nn.scalar`` builds networks out of scalar :class:`~autograd_mini.Value` nodes, in
 micrograd's shape (``Neuron``, ``Layer``, ``MLP``): every weight is a node you can
@@ -13,17 +17,16 @@ print, draw and explain.
 """
 
 from . import functional, scalar
+from .dropout import Dropout
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .modules import (
     MLP,
-    CrossEntropyLoss,
-    Dropout,
     Flatten,
     Identity,
     IncompatibleKeys,
     Linear,
     Module,
     ModuleList,
-    MSELoss,
     Parameter,
     ReLU,
     Sequential,
@@ -33,11 +36,14 @@ from .modules import (
 
 __all__ = [
     "MLP",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
     "Identity",
     "IncompatibleKeys",
+    "L1Loss",
     "Linear",
     "MSELoss",
     "Module",
