@@ -1,6 +1,7 @@
-"""Flatten, the loss modules and Dropout against
+"""Flatten, the loss modules, Embedding, LayerNorm, Dropout and BatchNorm1d against
 torch.nn in float64: forward values, the gradients of every input and parameter (under
-a random upstream gradient), reprs, state_dicts that load across, and the errors."""
+a random upstream gradient), BatchNorm's running statistics, reprs, state_dicts that
+load across, and the errors."""
 
 from __future__ import annotations
 
@@ -145,6 +146,102 @@ def test_l1_loss_with_weight_equals_torch(torch: Any, reduction: str) -> None:
         F.l1_loss(x, t, weight=np.ones(4))
 
 
+# ------------------------------------------------------------------ Embedding
+@pytest.mark.parametrize("seed", range(6))
+def test_embedding_equals_torch_on_random_indices(torch: Any, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, dim = int(rng.integers(2, 12)), int(rng.integers(1, 5))
+    shape = tuple(int(k) for k in rng.integers(1, 5, int(rng.integers(0, 3))))
+    idx = rng.integers(0, n, shape)  # repeats likely: their gradients add up
+    padding = [None, int(rng.integers(0, n)), -1][seed % 3]
+    ours = nn.Embedding(n, dim, padding_idx=padding)
+    theirs = torch.nn.Embedding(n, dim, padding_idx=padding, dtype=torch.float64)
+    assert repr(ours) == repr(theirs) and ours.padding_idx == theirs.padding_idx
+    if padding is not None:
+        assert not ours.weight.data[padding].any()
+    with torch.no_grad():  # a padding row changed by hand: its numbers show, no gradient
+        theirs.weight.add_(torch.from_numpy(rng.standard_normal((n, dim))))
+    _copy_from_torch(ours, theirs)
+    for given in (idx, idx.tolist(), idx.astype(np.int32)):
+        ours.zero_grad()
+        theirs.zero_grad()
+        y, yt = ours(given), theirs(torch.from_numpy(idx))
+        assert y.shape == (*shape, dim)
+        _backward(torch, y, yt, rng)
+        _close(y, yt, 0)
+        _close(ours.weight.grad, theirs.weight.grad, 1e-13)
+    y = F.embedding(idx, ours.weight, padding)
+    _close(y, torch.nn.functional.embedding(torch.from_numpy(idx), theirs.weight, padding), 0)
+
+
+def test_embedding_starts_standard_normal_as_torch() -> None:
+    am.manual_seed(0)
+    w = nn.Embedding(20000, 5).weight.data
+    assert abs(w.mean()) < 0.01 and abs(w.std() - 1) < 0.01
+    assert nn.Embedding(3, 2, padding_idx=1).weight.data[1].tolist() == [0.0, 0.0]
+    assert [n for n, _ in nn.Embedding(3, 2).named_parameters()] == ["weight"]
+
+
+def test_embedding_refuses_float_and_out_of_range_indices_as_torch(torch: Any) -> None:
+    ours, theirs = nn.Embedding(10, 3), torch.nn.Embedding(10, 3)
+    for bad, error in (([1.0, 2.0], RuntimeError), ([1, 10], IndexError), ([-1], IndexError),
+                       ([True], RuntimeError)):
+        with pytest.raises(error):
+            theirs(torch.tensor(bad))
+        with pytest.raises(error, match=r"Embedding\(10, 3\)"):
+            ours(bad)
+    with pytest.raises(IndexError, match=r"index 10 at position \(1,\) is out of range for "
+                                         r"num_embeddings=10 \(expected 0 to 9\)"):
+        ours([3, 10])
+    with pytest.raises(RuntimeError, match="a Tensor holds floats"):
+        ours(Tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match="padding_idx 10 must be within num_embeddings=10"):
+        nn.Embedding(10, 3, padding_idx=10)
+
+
+# ------------------------------------------------------------------ LayerNorm
+@pytest.mark.parametrize("seed", range(8))
+def test_layer_norm_equals_torch_on_random_shapes(torch: Any, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ndim = int(rng.integers(1, 4))
+    shape = tuple(int(k) for k in rng.integers(1, 5, ndim))
+    k = int(rng.integers(1, ndim + 1))
+    normalized = shape[ndim - k:] if k > 1 or seed % 2 else shape[-1]
+    affine, bias = [(True, True), (True, False), (False, False)][seed % 3]
+    eps = [1e-5, 1e-3][seed % 2]
+    ours = nn.LayerNorm(normalized, eps=eps, elementwise_affine=affine, bias=bias)
+    theirs = torch.nn.LayerNorm(normalized, eps=eps, elementwise_affine=affine, bias=bias,
+                                dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    if affine:
+        with torch.no_grad():
+            for p in theirs.parameters():
+                p.copy_(torch.from_numpy(rng.standard_normal(tuple(p.shape))))
+        _copy_from_torch(ours, theirs)
+    x, xt = _pair(torch, 2 + 3 * rng.standard_normal(shape))
+    y, yt = ours(x), theirs(xt)
+    _backward(torch, y, yt, rng)
+    _close(y, yt)
+    _close(x.grad, xt.grad, 1e-11)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        _close(p.grad, q.grad)
+    y2 = F.layer_norm(x, normalized, ours.weight, ours.bias, eps)
+    _close(y2, yt)
+
+
+def test_layer_norm_names_the_expected_and_the_given_shape(torch: Any) -> None:
+    with pytest.raises(RuntimeError):
+        torch.nn.LayerNorm(4)(torch.ones(2, 3))
+    with pytest.raises(RuntimeError, match=r"LayerNorm\(\(4,\), eps=1e-05, elementwise_affine="
+                                           r"True, bias=True\): given normalized_shape=\[4\], "
+                                           r"expected input with shape \[\*, 4\], but got input "
+                                           r"of size \[2, 3\]"):
+        nn.LayerNorm(4)(Tensor(np.ones((2, 3))))
+    with pytest.raises(RuntimeError, match=r"\[\*, 2, 3\].*\[3, 2\]"):
+        nn.LayerNorm((2, 3))(np.ones((3, 2)))
+
+
 # ------------------------------------------------------------------ Dropout
 class _Draws:
     """A generator stand-in that gives back chosen uniform draws, so our dropout can be
@@ -193,6 +290,109 @@ def test_dropout_keeps_about_one_minus_p_and_eval_is_the_identity(torch: Any) ->
     gen = np.random.default_rng(7)
     same = F.dropout(x, p, generator=np.random.default_rng(7))
     assert (same.data == F.dropout(x, p, generator=gen).data).all()
+
+
+# ------------------------------------------------------------------ BatchNorm1d
+BN_SETTINGS = [
+    dict(), dict(momentum=0.3, eps=1e-3), dict(momentum=None), dict(affine=False),
+    dict(track_running_stats=False), dict(affine=False, track_running_stats=False),
+    dict(bias=False),
+]
+
+
+def _bn_step(torch: Any, ours: Any, theirs: Any, shape: tuple[int, ...],
+             rng: np.random.Generator) -> float:
+    x, xt = _pair(torch, 1.5 + 2 * rng.standard_normal(shape))
+    for m in (ours, theirs):
+        m.zero_grad()
+    y, yt = ours(x), theirs(xt)
+    _backward(torch, y, yt, rng)
+    worst = max(_close(y, yt, 1e-11), _close(x.grad, xt.grad, 1e-11))
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        worst = max(worst, _close(p.grad, q.grad, 1e-11))
+    for (name, b), (tname, tb) in zip(ours.named_buffers(), theirs.named_buffers()):
+        assert name == tname
+        worst = max(worst, _close(b, tb, 1e-12))
+    return worst
+
+
+@pytest.mark.parametrize("settings", BN_SETTINGS, ids=lambda s: "-".join(
+    f"{k}={v}" for k, v in s.items()) or "defaults")
+@pytest.mark.parametrize("three_d", [False, True])
+def test_batch_norm_equals_torch_in_training_and_eval(torch: Any, settings: dict[str, Any],
+                                                      three_d: bool) -> None:
+    rng = np.random.default_rng(len(settings) + 10 * three_d)
+    c = int(rng.integers(1, 5))
+    ours = nn.BatchNorm1d(c, **settings)
+    theirs = torch.nn.BatchNorm1d(c, dtype=torch.float64, **settings)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.copy_(torch.from_numpy(rng.uniform(0.5, 2, tuple(p.shape))))
+    _copy_from_torch(ours, theirs)
+    for _ in range(4):  # training: batch statistics, running ones updated
+        n = int(rng.integers(2, 6))
+        _bn_step(torch, ours, theirs, (n, c, int(rng.integers(1, 4))) if three_d else (n, c),
+                 rng)
+    ours.eval()
+    theirs.eval()
+    # eval: the running statistics (a batch of one is fine), or without them the batch's
+    # (then, as in torch, a batch of one is refused)
+    for n in (1, 3) if ours.track_running_stats else (2, 3):
+        _bn_step(torch, ours, theirs, (n, c, 2) if three_d else (n, c), rng)
+    if ours.track_running_stats:
+        assert float(ours.num_batches_tracked.data) == int(theirs.num_batches_tracked) == 4
+
+
+def test_batch_norm_state_dicts_load_across_both_ways(torch: Any) -> None:
+    rng = np.random.default_rng(3)
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3, dtype=torch.float64)
+    assert list(ours.state_dict()) == ["weight", "bias", "running_mean", "running_var",
+                                       "num_batches_tracked"]
+    for _ in range(3):
+        theirs(torch.from_numpy(rng.standard_normal((5, 3))))
+    ours.load_state_dict(theirs.state_dict())
+    _close(ours.running_var, theirs.running_var, 0)
+    assert float(ours.num_batches_tracked.data) == 3
+    back = torch.nn.BatchNorm1d(3, dtype=torch.float64)
+    back.load_state_dict({k: torch.from_numpy(np.asarray(v.data))
+                          for k, v in ours.state_dict().items()})
+    assert int(back.num_batches_tracked) == 3
+    model = nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3))
+    assert list(model.state_dict()) == list(
+        torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.BatchNorm1d(3)).state_dict())
+
+
+def test_batch_norm_errors_name_the_expected_and_the_given_shape(torch: Any) -> None:
+    for shape, error in (((4, 5), RuntimeError), ((4, 5, 2), RuntimeError),
+                         ((4,), ValueError), ((1, 3), ValueError)):
+        with pytest.raises(error):
+            torch.nn.BatchNorm1d(3)(torch.ones(shape))
+        with pytest.raises(error, match=r"BatchNorm1d\(3, eps=1e-05"):
+            nn.BatchNorm1d(3)(np.ones(shape))
+    with pytest.raises(RuntimeError, match=r"running_mean should contain 5 elements not 3: "
+                                           r"the input has 5 features on axis 1"):
+        nn.BatchNorm1d(3)(np.ones((4, 5)))
+    with pytest.raises(ValueError, match="expected more than 1 value per channel when "
+                                         "training"):
+        nn.BatchNorm1d(3)(np.ones((1, 3)))
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(RuntimeError):
+        bn(np.ones((4, 5)))
+    assert float(bn.num_batches_tracked.data) == 0  # a batch that failed is not counted
+
+
+def test_buffers_convert_with_the_module_and_refuse_non_tensors() -> None:
+    bn = nn.BatchNorm1d(2).float()
+    assert bn.running_mean.dtype == np.float32 and bn.weight.dtype == np.float32
+    with pytest.raises(TypeError, match="buffer 'running_mean'"):
+        bn.running_mean = [0.0, 0.0]
+    bn.running_mean = Tensor(np.array([1.0, 2.0]))
+    assert bn.state_dict()["running_mean"].tolist() == [1.0, 2.0]
+    m = nn.Module()
+    m.register_buffer("scratch", Tensor(1.0), persistent=False)
+    assert "scratch" not in m.state_dict() and [n for n, _ in m.named_buffers()] == ["scratch"]
 
 
 def test_buffers_are_saved_loaded_and_refuse_non_tensors() -> None:
