@@ -1,5 +1,8 @@
 """Activations and losses with PyTorch's names and semantics (``torch.nn.functional``).
 
+The layers' functions (``embedding``, ``dropout``, ``layer_norm``, ``batch_norm``) live in
+:mod:`.functional_layers` and are re-exported here.
+
 Every loss takes ``reduction='mean' | 'sum' | 'none'`` as in PyTorch: the mean or
 sum of the per-element losses, or the per-element losses themselves.
 
@@ -48,13 +51,19 @@ from ..tensors.tensor import (
     _promote,
     where,
 )
+from .functional_layers import batch_norm, dropout, embedding, layer_norm
 
 __all__ = [
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "dropout",
+    "embedding",
     "epsilon_insensitive_loss",
     "hinge_loss",
+    "l1_loss",
+    "layer_norm",
     "log_softmax",
     "mse_loss",
     "multi_margin_loss",
@@ -335,6 +344,30 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     _check_tensor(op, "input", input)
     _check_reduction(op, reduction)
     return _reduce((input - _target(op, input, target)) ** 2, reduction)
+
+
+def l1_loss(input: Tensor, target: Any, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean absolute error: |input - target| averaged (or summed) over all elements.
+
+    ``weight`` (of the input's shape) weighs each element; 'mean' then divides by the
+    sum of the weights, as in PyTorch. ``size_average``/``reduce``: PyTorch's old
+    arguments, see :class:`nn.L1Loss`."""
+    op = "l1_loss"
+    _check_tensor(op, "input", input)
+    if size_average is not None or reduce is not None:
+        from .losses import _reduction  # the deprecated pair, with PyTorch's warning
+        reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(op, reduction)
+    loss = (input - _target(op, input, target)).abs()
+    if weight is None:
+        return _reduce(loss, reduction)
+    w = _weight(op, weight, input)
+    if w.shape != input.shape:
+        raise ValueError(f"{op}: weight of shape {w.shape} must have the input's shape "
+                         f"{input.shape}, one weight per element")
+    loss = loss * w
+    return loss.sum() / w.sum() if reduction == "mean" else _reduce(loss, reduction)
 
 
 def binary_cross_entropy(input: Tensor, target: Any, weight: Any = None,

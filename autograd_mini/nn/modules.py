@@ -67,13 +67,10 @@ from ._state import IncompatibleKeys, checked_arrays
 
 __all__ = [
     "MLP",
-    "CrossEntropyLoss",
-    "Dropout",
     "Flatten",
     "Identity",
     "IncompatibleKeys",
     "Linear",
-    "MSELoss",
     "Module",
     "ModuleList",
     "Parameter",
@@ -180,11 +177,14 @@ class Module:
     training: bool
     _parameters: dict[str, Parameter | None]
     _modules: dict[str, Module | None]
+    _buffers: dict[str, Tensor | None]
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """What the module computes; every subclass defines it."""
@@ -232,6 +232,24 @@ class Module:
 
     register_module = add_module
 
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True
+                        ) -> None:
+        """Register ``tensor`` (or None) as a buffer: numbers the module keeps that are not
+        parameters (no gradient, not for the optimizer), such as BatchNorm's running mean.
+        Buffers are in the state_dict (unless ``persistent=False``), as in PyTorch."""
+        who = f"{type(self).__name__}.register_buffer"
+        registry = self._registry("_buffers", name, "buffer")
+        _check_name(who, name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"{who}: cannot register {_what(tensor)} as buffer {name!r} "
+                            "(a Tensor or None expected)")
+        if name not in registry and (name in self.__dict__ or name in self._parameters
+                                     or name in self._modules or hasattr(type(self), name)):
+            raise KeyError(f"{who}: attribute {name!r} already exists")
+        registry[name] = tensor
+        (self._non_persistent_buffers.discard if persistent
+         else self._non_persistent_buffers.add)(name)
+
     def __setattr__(self, name: str, value: Any) -> None:
         params: dict[str, Any] | None = self.__dict__.get("_parameters")
         modules: dict[str, Any] | None = self.__dict__.get("_modules")
@@ -259,6 +277,11 @@ class Module:
                 raise TypeError(f"{type(self).__name__}: cannot assign {_what(value)} "
                                 f"as child module {name!r} (nn.Module or None expected)")
             modules[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"{type(self).__name__}: cannot assign {_what(value)} as "
+                                f"buffer {name!r} (a Tensor or None expected)")
+            self._buffers[name] = value
         else:
             if isinstance(value, (list, tuple)) and any(
                     isinstance(v, (Module, Parameter)) for v in value):
@@ -275,21 +298,21 @@ class Module:
         # only called when normal lookup fails: parameters and sub-modules live in the
         # registries, not in the instance dict
         d = self.__dict__
-        for which in ("_parameters", "_modules"):
+        for which in ("_parameters", "_modules", "_buffers"):
             registry = d.get(which)
             if registry is not None and name in registry:
                 return registry[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __delattr__(self, name: str) -> None:
-        for registry in (self._parameters, self._modules):
+        for registry in (self._parameters, self._modules, self._buffers):
             if name in registry:
                 del registry[name]
                 return
         object.__delattr__(self, name)
 
     def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *self._parameters, *self._modules})
+        return sorted({*super().__dir__(), *self._parameters, *self._modules, *self._buffers})
 
     # ---- walking the parts
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -343,6 +366,20 @@ class Module:
                 seen.add(id(p))
                 yield (f"{mod_prefix}.{name}" if mod_prefix else name), p
 
+    def named_buffers(self, prefix: str = "", recurse: bool = True
+                      ) -> Iterator[tuple[str, Tensor]]:
+        """``(name, buffer)`` pairs, names as in the state_dict (``0.running_mean`` ...)."""
+        mods = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        for mod_prefix, module in mods:
+            for name, b in module._buffers.items():
+                if b is not None:
+                    yield (f"{mod_prefix}.{name}" if mod_prefix else name), b
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (running statistics and such)."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter (what an optimizer updates): ``optim.SGD(model.parameters())``."""
         for _, p in self.named_parameters(recurse=recurse):
@@ -387,6 +424,8 @@ class Module:
             p.data = p.data.astype(dt)
             if isinstance(p.grad, np.ndarray):
                 p.grad = p.grad.astype(dt)
+        for b in self.buffers():  # floating buffers only, as PyTorch
+            b.data = b.data.astype(dt) if b.data.dtype.kind == "f" else b.data
         return self
 
     def double(self) -> Module:
@@ -398,15 +437,25 @@ class Module:
         return self.to(np.float32)
 
     # ---- state_dict
+    def _named_state(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """What the state_dict holds, in PyTorch's order: each module's parameters, then
+        its persistent buffers, then its sub-modules' (a shared one under each name)."""
+        for mod_prefix, module in self.named_modules(prefix=prefix, remove_duplicate=False):
+            dot = f"{mod_prefix}." if mod_prefix else ""
+            for name, t in (*module._parameters.items(), *module._buffers.items()):
+                if t is not None and name not in module._non_persistent_buffers:
+                    yield dot + name, t
+
     def state_dict(self, *, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
-        """``{name: Tensor}`` for every parameter, names as ``named_parameters`` gives them.
+        """``{name: Tensor}`` for every parameter and buffer (``running_mean`` ...), names
+        as ``named_parameters`` and ``named_buffers`` give them.
 
         The Tensors hold copies of the numbers, taken now: training the model later
         does not change them (in PyTorch they share memory with the parameters).
         ``keep_vars=True`` gives the Parameters themselves.
         """
         return {name: p if keep_vars else Tensor(p.data)
-                for name, p in self.named_parameters(prefix, remove_duplicate=False)}
+                for name, p in self._named_state(prefix)}
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True
                         ) -> IncompatibleKeys:
@@ -420,7 +469,7 @@ class Module:
         error naming the key, and the model is left untouched. With ``strict=False`` the
         missing and unexpected keys are returned (``result.missing_keys`` ...).
         """
-        own = dict(self.named_parameters(remove_duplicate=False))
+        own = dict(self._named_state())
         arrays, keys = checked_arrays(f"{type(self).__name__}.load_state_dict",
                                       {name: p.data.shape for name, p in own.items()},
                                       state_dict, strict,
@@ -685,58 +734,6 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-class Dropout(Module):
-    """In training mode, zero each element with probability ``p`` and scale the rest by
-    1 / (1 - p) (so the expected value is unchanged); in eval mode, the identity.
-
-    The random mask comes from the generator :func:`autograd_mini.manual_seed` seeds.
-    """
-
-    def __init__(self, p: float = 0.5) -> None:
-        super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p (the probability of zeroing an element) must be "
-                             f"between 0 and 1, got {p!r}")
-        self.p = float(p)
-
-    def forward(self, input: Any) -> Any:
-        if not self.training or self.p == 0:
-            return input
-        shape = _input_shape("Dropout", input)
-        keep = _generator[0].random(shape) >= self.p
-        dtype = input.dtype if isinstance(input, (Tensor, np.ndarray)) else np.float64
-        scale = keep.astype(dtype) * (1.0 / (1.0 - self.p)) if self.p < 1 else keep.astype(dtype)
-        return input * scale
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
-
-
-# ------------------------------------------------------------------ losses
-class CrossEntropyLoss(Module):
-    """:func:`nn.functional.cross_entropy` as a module: softmax cross-entropy of logits."""
-
-    def __init__(self, weight: Any = None, ignore_index: int = -100,
-                 reduction: str = "mean") -> None:
-        super().__init__()
-        self.weight, self.ignore_index, self.reduction = weight, ignore_index, reduction
-
-    def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.cross_entropy(input, target, weight=self.weight,
-                               ignore_index=self.ignore_index, reduction=self.reduction)
-
-
-class MSELoss(Module):
-    """:func:`nn.functional.mse_loss` as a module: the mean squared error."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(self, input: Tensor, target: Any) -> Tensor:
-        return F.mse_loss(input, target, reduction=self.reduction)
 
 
 # ------------------------------------------------------------------ MLP

@@ -16,14 +16,17 @@ The files, in reading order:
   ``state_dict``) and the checks every step shares
 * ``sgd.py``: ``SGD``; ``fast_sgd.py``: its short loop for the usual plain step
 * ``adam.py``: ``Adam`` and ``AdamW``
+* ``rmsprop.py``: ``RMSprop``; ``adagrad.py``: ``Adagrad``
 * ``lr_scheduler.py``: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``LambdaLR``
 """
 
 from __future__ import annotations
 
 from . import lr_scheduler
+from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
+from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
