@@ -9,10 +9,11 @@ Broadcasting follows NumPy. An operand that was broadcast gets back a gradient o
 shape through one helper, :func:`unbroadcast`, which sums over the axes broadcasting added
 (leading axes) or stretched (size-1 axes).
 
-The rule tables are built from these functions, so this file imports nothing of the
-package: the class ``Tensor`` and the few functions its Tensor branches call to make nodes
-(``where``, ``minimum``, ``zeros_like``, ``_make`` with the rule ``INDEX_PUT``) are given to
-it by ``tensor.py`` once they exist, as globals of its own (see the end of ``tensor.py``).
+The rule tables are built from these functions, so this file imports no other file of
+the package (but ``arguments.py``, which imports none): the class ``Tensor`` and the few
+functions its Tensor branches call to make nodes (``where``, ``minimum``, ``zeros_like``,
+``_make`` with the rule ``INDEX_PUT``) are given to it by ``tensor.py`` once they exist, as
+globals of its own (see the end of ``tensor.py``).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .arguments import Shape
+
 if TYPE_CHECKING:  # at run time, globals that tensor.py sets once the class exists
     from .functions import minimum, where, zeros_like
     from .nodes import _make
     from .rules_shape import INDEX_PUT
     from .tensor import Tensor
-
-Shape = tuple[int, ...]
 
 
 # ------------------------------------------------------------------ shape helpers

@@ -29,7 +29,7 @@ from .formulas import (
 from .tensor import Tensor
 
 
-# ------------------------------------------------------------------ which elements the targets pick
+# ------------------------------------------------------------ what the targets pick
 class Picks(NamedTuple):
     """The context of nll_loss and cross_entropy: which log-probability each target picks."""
 
@@ -80,7 +80,7 @@ def _arange(stop: int, step: int = 1) -> np.ndarray[Any, Any]:
     return a
 
 
-# ------------------------------------------------------------------ the formulas
+# ------------------------------------------------------------ the formulas
 
 
 def _nll_forward(log_p: Any, ctx: Picks) -> Any:

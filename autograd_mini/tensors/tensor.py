@@ -630,7 +630,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
         return self.data >= self._compare(other)
 
 
-# ------------------------------------------------------------------ the class, given to its files
+# ------------------------------------------------------ the class, given to the files it calls
 # The files the methods call read this class at run time (``x.__class__ is Tensor``,
 # ``_new(Tensor)``), but the mixins above, which the class is made of, import them before the
 # class exists, so they cannot import it: each declares ``Tensor`` for the type checker only,
