@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from autograd_mini import Tensor, Value, grad, no_grad
 from autograd_mini.engine import topological_order
 from autograd_mini.scalar import RULES as VALUE_RULES
-from autograd_mini.tensors.tensor import RULES as TENSOR_RULES
+from autograd_mini.tensors import RULES as TENSOR_RULES
 
 from .strategies import (
     TENSOR_FUZZ_OPS,

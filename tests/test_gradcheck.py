@@ -10,7 +10,7 @@ import pytest
 from autograd_mini import GradcheckError, Tensor, gradcheck
 from autograd_mini.engine import UNARY, Rule
 from autograd_mini.nn import functional as F
-from autograd_mini.tensors.tensor import _make
+from autograd_mini.tensors.nodes import _make
 
 # sin with a deliberately wrong derivative at one element: what a buggy rule looks like
 BROKEN_SIN = Rule("broken_sin", UNARY, lambda a, _: np.sin(a),

@@ -18,6 +18,7 @@ import pytest
 import autograd_mini as am
 from autograd_mini import Tensor, Value, no_grad, optim, where
 from autograd_mini.nn import functional as F
+from autograd_mini.tensors.formulas import _index_put
 
 
 def leaf(values: Any = (1.0, 2.0, 3.0), label: str = "") -> Tensor:
@@ -427,3 +428,66 @@ def test_refused_exactly_when_pytorch_refuses(torch: Any, name: str, what: str) 
     assert (ours is None) == (theirs is None), (name, what, ours, theirs)
     if ours is not None:  # both allowed: the same gradient
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12)
+
+
+# ------------------------------------------------------------------ what each rule declares
+def _nodes_of_every_rule() -> list[Tensor]:
+    """One recorded node of every Tensor rule (and of the constant-operand variants)."""
+    rng = np.random.default_rng(7)
+    x, y = (leaf(rng.uniform(0.5, 2.0, (2, 3))) for _ in range(2))
+    m, v = leaf(rng.uniform(0.5, 2.0, (3, 2))), leaf(rng.uniform(0.5, 2.0, 3))
+    y.data[0, 0] = x.data[0, 0]  # a tie for maximum and minimum
+    labels = np.array([2, 0])
+    # the gradient of x[[0, 0]], as a recorded backward pass makes it: an index_put node
+    put = _index_put(leaf(rng.uniform(0.5, 2.0, (2, 3))), (2, 3), np.array([0, 0]), True)
+    return [
+        x + y, x - y, x * y, x / y, x**y, x @ m, am.maximum(x, y), am.minimum(x, y),
+        x + 2.0, x - 2.0, 2.0 - x, x * 2.0, x / 2.0, 2.0 / x, x**2.0, 2.0**x, -x, x.exp(),
+        x.log(), x.log1p(), x.sqrt(), x.abs(), x.tanh(), x.sigmoid(), x.relu(),
+        x.clamp(0.8, 1.5), x.sum(1), x.mean(0), x.var(1), x.amax(1), x.amin(0), x.max(),
+        x.min(), x.softmax(1), x.log_softmax(1), x.reshape(3, 2), x.view(6), x.flatten(),
+        x[None].squeeze(0), x.unsqueeze(0), x.permute(1, 0), v.expand(2, 3),
+        x.to(np.float32), x.clone(), x[0], x[[0, 0]], put, am.cat([x, y]), am.stack([x, y]),
+        where(np.array([True, False, True]), x, y), F.nll_loss(x, labels),
+        F.cross_entropy(x, labels), F.cross_entropy(x, labels.tolist()),
+        F.binary_cross_entropy(x.sigmoid(), y / 2, reduction="none"),
+        F.binary_cross_entropy_with_logits(x, y / 2, reduction="none"),
+    ]
+
+
+def test_each_rule_reads_no_number_it_does_not_declare() -> None:
+    # The in-place check trusts each rule's `reads`: so every backward formula, given nan in
+    # place of each number it does not declare (same shape and dtype), gives the same share
+    from autograd_mini.engine import BINARY, UNARY, Saved
+
+    def hidden(value: Any, shown: bool) -> Any:
+        return value if shown else np.full_like(value, np.nan)
+
+    seen = set()
+    for node in _nodes_of_every_rule():
+        op, out = node._op, node.data
+        seen.add(id(op))
+        g = np.random.default_rng(1).uniform(0.5, 2.0, out.shape)
+        if op.arity == UNARY:
+            ops: list[Any] = [node._a.data]
+        elif op.arity == BINARY:
+            ops = [node._a.data, node._b.data]
+        else:
+            ops = [p.data for p in node._a]
+        for entry, (d, names) in enumerate(zip(op.backward, op.reads)):
+            if op.arity == UNARY:
+                args = [(node._a.data, node._b, out),
+                        (hidden(ops[0], "a" in names), node._b, hidden(out, "out" in names))]
+            elif op.arity == BINARY:
+                args = [(*ops, out), (hidden(ops[0], "a" in names), hidden(ops[1], "b" in names),
+                                      hidden(out, "out" in names))]
+            else:
+                assert not isinstance(node._b, Saved)
+                args = [(ops, node._b, out), ([hidden(p, "a" in names) for p in ops], node._b,
+                                              hidden(out, "out" in names))]
+            real, masked = (d(g, *a) for a in args)
+            for r, s in zip(*(x if isinstance(x, list) else [x] for x in (real, masked))):
+                assert np.array_equal(r, s, equal_nan=True), (op.name, entry, names)
+    # every rule by name, the constant variants (ADD_C SUB_C MUL_C DIV_C POW_C) and the fast path
+    assert {id(r) for r in am.tensors.RULES.values()} <= seen
+    assert len(seen) == len(am.tensors.RULES) + 6

@@ -35,22 +35,22 @@ from typing import Any
 
 import numpy as np
 
-from ..tensors.tensor import (
+from ..tensors.fast_cross_entropy import CROSS_ENTROPY_FLAT, batch_picks
+from ..tensors.functions import _nary_node, where
+from ..tensors.nodes import _binary_node, _describe, _make, _promote
+from ..tensors.rules_losses import (
+    _INT64,
     BCE,
     BCE_LOGITS,
     CROSS_ENTROPY,
     NLL_LOSS,
     Picks,
-    Tensor,
-    _binary_node,
+    _all_classes,
+    _arange,
     _cross_entropy_forward,
-    _describe,
-    _log_softmax_parts,
-    _make,
-    _nary_node,
-    _promote,
-    where,
 )
+from ..tensors.rules_reductions import _log_softmax_parts
+from ..tensors.tensor import Tensor
 from .functional_layers import batch_norm, dropout, embedding, layer_norm
 
 __all__ = [
@@ -181,20 +181,6 @@ def _class_indices(op: str, target: Any, input: Tensor,
     return t, in_range
 
 
-_INT64, _UINT64 = np.dtype(np.int64), np.dtype(np.uint64)
-
-
-def _all_classes(t: np.ndarray[Any, Any], n_classes: int) -> bool:
-    """Whether every label of the int64 array ``t`` (1-D, or C-contiguous) is in
-    0 .. n_classes-1."""
-    # one comparison for both ends: negative labels wrap around to huge unsigned numbers.
-    # (argmax is a plain method, a fifth of the cost of a reduction with its ufunc machinery)
-    u = t.view(_UINT64)
-    if u.ndim != 1:
-        u = u.reshape(-1)
-    return not u.size or bool(u[u.argmax()] < n_classes)
-
-
 def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
     """Labels given as a list, another integer type or whole-number floats, as int64."""
     t = np.asarray(t)
@@ -206,21 +192,6 @@ def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
         raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
     # contiguous, because the range check views the labels as unsigned numbers
     return np.ascontiguousarray(t, dtype=np.int64).reshape(t.shape)
-
-
-_aranges: dict[tuple[int, int], np.ndarray[Any, Any]] = {}
-
-
-def _arange(stop: int, step: int = 1) -> np.ndarray[Any, Any]:
-    """0, step, 2·step, ... below stop, made once per (stop, step) (read-only: shared by
-    every call): the rows of a batch, or where each row starts in the flattened batch."""
-    a = _aranges.get((stop, step))
-    if a is None:
-        a = np.arange(0, stop, step)
-        a.flags.writeable = False
-        if len(_aranges) < 64:
-            _aranges[stop, step] = a
-    return a
 
 
 def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, ...]:
@@ -299,10 +270,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     """
     if (input.__class__ is Tensor and target.__class__ is np.ndarray and weight is None
             and reduction == "mean"):
-        ctx = _batch_picks(input._data, target, ignore_index)
+        ctx = batch_picks(input._data, target, ignore_index)  # the fast path (flat picks)
         if ctx is not None:
-            return _make(_cross_entropy_forward(input._data, ctx), CROSS_ENTROPY, input, ctx,
-                         input.requires_grad)
+            return _make(CROSS_ENTROPY_FLAT.forward(input._data, ctx), CROSS_ENTROPY_FLAT,
+                         input, ctx, input.requires_grad)
     op = "cross_entropy"
     dim = _class_axis(op, input, reduction)
     t = target.data if isinstance(target, Tensor) else target
@@ -317,25 +288,6 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
                  *_log_softmax_parts(input.data, dim))
     return _make(_cross_entropy_forward(input.data, ctx), CROSS_ENTROPY, input, ctx,
                  input.requires_grad)
-
-
-def _batch_picks(a: np.ndarray[Any, Any], target: np.ndarray[Any, Any],
-                 ignore_index: int) -> Picks | None:
-    """cross_entropy's context in the usual case, without the general path's layers: a
-    batch of logits (N, C) with PyTorch's defaults and N int64 labels that are all class
-    numbers (so none is ignored). None in any other case, which the general path checks
-    and handles: the same numbers either way."""
-    shape = a.shape
-    if (len(shape) != 2 or target.dtype is not _INT64 or target.shape != shape[:1]
-            or 0 <= ignore_index < shape[1] or not a.flags.c_contiguous
-            or not _all_classes(target, shape[1])):
-        return None
-    n, c = shape
-    # The picks by their flat index i*C + t_i (a new array: editing the caller's labels
-    # later does not change the backward pass). The parts of log_softmax are C-contiguous
-    # like a, so the flat index applies to them.
-    return Picks(None, None, "mean", float(n), None, 1, *_log_softmax_parts(a, 1),
-                 _arange(n * c, c) + target)
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:

@@ -53,15 +53,10 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
-from ..tensors.tensor import (
-    Tensor,
-    _describe,
-    _float_dtype,
-    _generator,
-    _init_leaf,
-    _shared_counter,
-    _to_array,
-)
+from ..tensors.factories import _generator
+from ..tensors.nodes import _describe, _float_dtype, _init_leaf, _to_array
+from ..tensors.tensor import Tensor
+from ..tensors.versions import _shared_counter
 from . import functional as F
 from ._state import IncompatibleKeys, checked_arrays
 

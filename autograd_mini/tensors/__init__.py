@@ -1,30 +1,48 @@
 """Array autodiff: :class:`Tensor` (a NumPy array that remembers how it was computed) and
-the tables of its derivative rules."""
+the tables of its derivative rules.
 
-from .tensor import (
-    RULES,
-    Tensor,
+Read in this order:
+
+* ``tensor.py``             the Tensor: its numbers and their version, ``backward()``, the
+  arithmetic operators (+ - * / ** @) and the in-place ones
+* ``rules_arithmetic.py``   the derivative rules of arithmetic and the elementwise functions
+* ``rules_reductions.py``   ... of sum, mean, var, max and min, softmax, log_softmax
+* ``rules_shape.py``        ... of reshape, permute, expand, indexing, cat, stack, where
+* ``rules_losses.py``       ... of nll_loss, cross_entropy and binary cross-entropy
+* ``formulas.py``           the helpers the formulas call, on arrays or Tensors (unbroadcast)
+* ``methods.py``            the Tensor's other methods: elementwise, reductions, shape changes
+* ``nodes.py``              how a node is made (``_make``), leaves, conversions of operands
+* ``versions.py``           the in-place check: what was edited since the forward pass
+* ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like
+* ``factories.py``          zeros, ones, full, randn, rand, arange, from_numpy, as_tensor
+* ``arguments.py``          the checks of shapes, axes and broadcasting
+* ``fast_cross_entropy.py`` cross_entropy's fast path (the flat picks), equal to the general
+  path to the last bit
+"""
+
+from .tensor import Tensor  # first: the other files read the class (see the end of tensor.py)
+
+# isort: split
+from . import rules_arithmetic, rules_losses, rules_reductions, rules_shape
+from .factories import (
     arange,
     as_tensor,
-    cat,
-    concatenate,
     float32,
     float64,
     from_numpy,
     full,
     manual_seed,
-    maximum,
-    minimum,
     ones,
-    ones_like,
     rand,
     randn,
-    stack,
-    unbroadcast,
-    where,
     zeros,
-    zeros_like,
 )
+from .formulas import unbroadcast
+from .functions import cat, concatenate, maximum, minimum, ones_like, stack, where, zeros_like
+
+RULES = {**rules_arithmetic.RULES, **rules_reductions.RULES, **rules_shape.RULES,
+         **rules_losses.RULES}
+"""The rule of every Tensor op by name (the constant-operand variants share a name)."""
 
 __all__ = [
     "RULES",

@@ -1,0 +1,116 @@
+"""Functions of tensors that are not methods (PyTorch's ``torch.cat``, ``torch.where`` ...):
+cat, stack, where, maximum, minimum, zeros_like and ones_like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..engine import Rule
+from .arguments import _broadcast_shapes, _one_dim
+from .factories import ones, zeros
+from .formulas import _data
+from .nodes import _as_tensor, _binary_node, _describe, _make, _promote
+from .rules_arithmetic import MAXIMUM, MINIMUM
+from .rules_shape import CAT, STACK, WHERE
+
+if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
+    from .tensor import Tensor
+
+__all__ = ["cat", "concatenate", "maximum", "minimum", "ones_like", "stack", "where",
+           "zeros_like"]
+
+
+def _many(op: str, tensors: Any) -> list[Tensor]:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {_describe(tensors)}")
+    if not tensors:
+        raise ValueError(f"{op}: expected at least one tensor, got an empty sequence")
+    like = next((t for t in tensors if t.__class__ is Tensor), None)
+    return _promote([_as_tensor(t, like, op) for t in tensors])
+
+
+def _nary_node(rule: Rule, ts: list[Tensor], ctx: Any) -> Tensor:
+    return _make(rule.forward([t.data for t in ts], ctx), rule, tuple(ts), ctx,
+                 any(t.requires_grad for t in ts))
+
+
+def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """Tensors joined along an existing axis ``dim`` (shapes must agree elsewhere)."""
+    ts = _many("cat", tensors)
+    ndim = ts[0].data.ndim
+    if ndim == 0:
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    d = _one_dim("cat", dim, ndim)
+    for t in ts:
+        s0, s = ts[0].data.shape, t.data.shape
+        if len(s) != ndim or s[:d] + s[d + 1:] != s0[:d] + s0[d + 1:]:
+            raise ValueError(f"cat: shapes {s0} and {s} differ outside dim {d}")
+    bounds = [0]
+    for t in ts:
+        bounds.append(bounds[-1] + t.data.shape[d])
+    return _nary_node(CAT, ts, (d, tuple(bounds)))
+
+
+concatenate = cat
+
+
+def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
+    """Tensors of one shape stacked along a new axis ``dim``."""
+    ts = _many("stack", tensors)
+    shapes = {t.data.shape for t in ts}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
+    d = _one_dim("stack", dim, ts[0].data.ndim + 1)
+    return _nary_node(STACK, ts, d)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """``x`` where ``condition`` is True, else ``y`` (all three broadcast together).
+
+    ``condition`` is a boolean array, such as ``t > 0``. The gradient goes to
+    ``x`` where the condition holds and to ``y`` elsewhere.
+    """
+    if condition.__class__ is Tensor:
+        raise TypeError("where: condition must be a boolean array (e.g. t > 0), got a "
+                        "Tensor; a Tensor holds floats (use t != 0 for a mask)")
+    cond = np.array(condition)  # a copy: later edits of the mask cannot reach the backward pass
+    if cond.dtype != bool:
+        raise TypeError(f"where: condition must be a boolean array (e.g. t > 0), got dtype "
+                        f"{cond.dtype}; use cond != 0 for a mask")
+    like = x if x.__class__ is Tensor else y if y.__class__ is Tensor else None
+    ts = _promote([_as_tensor(v, like, "where") for v in (x, y)])
+    _broadcast_shapes("where", cond.shape, ts[0].data.shape, ts[1].data.shape)
+    return _nary_node(WHERE, ts, cond)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise larger of ``a`` and ``b`` (broadcast); ties share the gradient."""
+    like = a if a.__class__ is Tensor else b if b.__class__ is Tensor else None
+    return _binary_node(MAXIMUM, _as_tensor(a, like, "maximum"), _as_tensor(b, like, "maximum"))
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise smaller of ``a`` and ``b`` (broadcast); ties share the gradient."""
+    like = a if a.__class__ is Tensor else b if b.__class__ is Tensor else None
+    return _binary_node(MINIMUM, _as_tensor(a, like, "minimum"), _as_tensor(b, like, "minimum"))
+
+
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros of ``t``'s shape (and dtype unless given)."""
+    return zeros(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
+                 requires_grad=requires_grad)
+
+
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones of ``t``'s shape (and dtype unless given)."""
+    return ones(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
+                requires_grad=requires_grad)
+
+
+def _dtype_of(t: Any) -> Any:
+    dt = getattr(_data(t), "dtype", None)
+    return dt if dt is not None and dt.kind == "f" else None

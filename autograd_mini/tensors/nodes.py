@@ -1,0 +1,261 @@
+"""How a node is made: :func:`_make` (the result of an op, which records its rule and
+operands when they need gradients), leaves, and the conversions of operands (numbers, lists,
+arrays) into Tensors of one dtype.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..engine import BINARY, UNARY, Rule, check_forward, record, threads_off_default
+from ..scalar import Value
+from .arguments import Shape, _check_broadcast, _check_matmul
+from .rules_arithmetic import MATMUL
+from .rules_shape import CAST
+from .versions import _UNEDITED, _version
+
+if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
+    from .tensor import Tensor
+
+# -------------------------------------------------------------------------- the node
+_new = object.__new__
+
+
+def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
+          counter: list[int] | None = None) -> Tensor:
+    """A new Tensor made by ``op``; it records ``op`` and its operands only when an
+    operand requires grad and grad mode is on (otherwise it is a plain leaf).
+
+    ``counter``: the version counter to share, for a result that is a view of ``a``'s
+    array (so an in-place write through either shows in both, see _view_counter).
+    """
+    t = _new(Tensor)
+    # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
+    t._data = data if data.__class__ is np.ndarray else np.asarray(data)
+    t._version_counter = counter
+    t.grad = None
+    t.label = ""
+    t._retains_grad = False
+    t._g = None
+    if not requires_grad:
+        t.requires_grad = False
+        t._op = t._a = t._b = t._saved_versions = None
+        if threads_off_default[0]:  # detect_anomaly checks data-only results too
+            check_forward(t, op, a, b)
+        return t
+    if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
+        record(t, op, a, b)
+        if t._op is None:
+            t.requires_grad = False
+            t._saved_versions = None
+            return t
+    else:
+        t._op, t._a, t._b = op, a, b
+    t.requires_grad = True
+    # the parents' versions now, which backward checks (_check_versions): one int for a
+    # unary rule, a tuple for the others. (The result's own version starts at 0.)
+    arity = op.arity
+    if arity == UNARY:
+        vc = a._version_counter
+        t._saved_versions = 0 if vc is None else vc[0]
+    elif arity == BINARY:
+        va, vb = a._version_counter, b._version_counter
+        # (_version inlined: a parameter has a counter after its first optimizer step)
+        t._saved_versions = _UNEDITED if va is vb is None else (
+            0 if va is None else va[0], 0 if vb is None else vb[0])
+    else:
+        t._saved_versions = tuple([_version(p) for p in a])
+    return t
+
+
+
+
+_ones: dict[tuple[Shape, Any], Any] = {}
+
+
+def _one(shape: Shape, dtype: Any) -> Any:
+    """A read-only array of ones (the seed of backward() on a one-element output)."""
+    one = _ones.get((shape, dtype))
+    if one is None:
+        one = np.ones(shape, dtype)
+        one.flags.writeable = False  # shared by every backward(); no one may edit it
+        _ones[shape, dtype] = one
+    return one
+
+
+def _leaf(data: Any, requires_grad: bool = False, counter: list[int] | None = None) -> Tensor:
+    return _init_leaf(_new(Tensor), data, requires_grad, counter)
+
+
+def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | None) -> Tensor:
+    """Fill every slot of ``t`` as a leaf over the array ``data`` (with no checks: the
+    callers have made ``data`` a float array), sharing ``counter`` if given."""
+    t._data = data
+    t._version_counter = counter
+    t._saved_versions = None
+    t.grad = None
+    t.label = ""
+    t._retains_grad = False
+    t.requires_grad = requires_grad
+    t._op = t._a = t._b = None
+    t._g = None
+    return t
+
+
+def _float_dtype(dtype: Any, who: str) -> np.dtype[Any]:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{who}: dtype {dtype!r} is not a NumPy dtype; use float64 or "
+                        "float32") from None
+    if dt.kind != "f":
+        raise TypeError(f"{who}: dtype {dt} is not a floating-point type; a Tensor holds "
+                        "float64 or float32 numbers (keep integer data such as class labels "
+                        "as a NumPy int array)")
+    return dt
+
+
+def _mixing_error(op: str) -> TypeError:
+    return TypeError(
+        f"{op}: a Value (one number, scalar graph) and a Tensor (an array) cannot be mixed "
+        "in one expression. Convert one of them: Tensor(v.data) makes a tensor from the "
+        "Value's number, Value(t.item()) makes a Value from a one-element Tensor, and "
+        "v.item() / t.item() give plain floats (each starts a new graph: history is not "
+        "carried across)"
+    )
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, np.ndarray):
+        return f"numpy array of dtype {x.dtype} and shape {x.shape}"
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
+    """A new float array from numbers, (nested) lists or arrays; TypeError/ValueError if not."""
+    if isinstance(data, Tensor):
+        raise TypeError(f"{who}: data is already a Tensor; use it directly, t.detach() for a "
+                        "leaf without history, or t.clone() for a copy")
+    if isinstance(data, Value):
+        raise TypeError(f"{who}: got a Value. Use Tensor(v.data) for a tensor holding its "
+                        "number (a new leaf: the Value's history is not carried over)")
+    try:
+        arr = np.array(data, copy=True)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{who}: cannot make an array from {_describe(data)} ({exc}); nested "
+                         "lists must be rectangular") from None
+    if arr.dtype == object:
+        if any(isinstance(x, Value) for x in arr.flat):
+            raise TypeError(f"{who}: the data contains Values. Use their numbers, e.g. "
+                            "Tensor([v.data for v in values])")
+        raise TypeError(f"{who}: expected numbers, got {_describe(data)}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expected real numbers, got {_describe(data)}")
+    if dtype is None:
+        dt = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+    else:
+        dt = _float_dtype(dtype, who)
+    return arr if arr.dtype == dt else arr.astype(dt)
+
+
+def _data_array(value: Any) -> np.ndarray[Any, Any]:
+    """What ``t.data = value`` stores: a float NumPy array; TypeError for anything else."""
+    if isinstance(value, (np.ndarray, np.floating)):
+        arr = np.asarray(value)  # a float scalar as a 0-d array, np.matrix as a plain array
+        if arr.dtype.kind == "f":
+            return arr
+    if isinstance(value, Tensor):
+        raise TypeError("Tensor.data: got a Tensor; assign its array (t.data = other.data), or "
+                        "use the other tensor itself")
+    raise TypeError(f"Tensor.data must be a NumPy array of floats (float64 or float32), got "
+                    f"{_describe(value)}; convert it, e.g. t.data = np.asarray(value, "
+                    "dtype=t.dtype)")
+
+
+
+def _number(x: Any) -> float | None:
+    """``x`` as a float when it is a real number (the constant of a unary rule), else None."""
+    cls = x.__class__
+    if cls is float:
+        return x  # type: ignore[no-any-return]
+    if cls is int or (isinstance(x, numbers.Real) and not isinstance(x, (Value, np.ndarray))):
+        return float(x)
+    return None
+
+
+def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
+    """An array-like operand as a leaf Tensor that needs no gradient; None if unknown.
+
+    Integer and boolean arrays take ``like``'s dtype (as PyTorch's promotion does);
+    float arrays keep theirs (a float64 array with a float32 tensor gives float64).
+    """
+    if isinstance(x, Value):
+        raise _mixing_error(op)
+    if isinstance(x, (np.ndarray, list, tuple, np.generic)):
+        # a copy, as Tensor(data) makes: editing the caller's array after the forward pass
+        # must not change what the backward pass reads (NumPy writes cannot be seen)
+        arr = np.array(x)
+        kind = arr.dtype.kind
+        if kind in "biu":
+            arr = arr.astype(like.data.dtype)
+        elif kind != "f":
+            raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
+                            f"{_describe(x)}")
+        return _leaf(arr)
+    if isinstance(x, (str, bytes, complex)) or x is None:
+        raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
+                        f"{_describe(x)}")
+    return None  # something else (e.g. another library's array): let it try its own operator
+
+
+def _as_tensor(x: Any, like: Tensor | None, op: str) -> Tensor:
+    """Any operand as a Tensor (numbers become 0-d constants of ``like``'s dtype)."""
+    if x.__class__ is Tensor:
+        return x  # type: ignore[no-any-return]
+    dtype = like.data.dtype if like is not None else np.dtype(np.float64)
+    c = _number(x)
+    if c is not None:
+        return _leaf(np.array(c, dtype=dtype))
+    t = _constant(x, like if like is not None else _leaf(np.zeros(0)), op)
+    if t is None:
+        raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
+                        f"{_describe(x)}")
+    return t
+
+
+def _cast(t: Tensor, dtype: Any) -> Tensor:
+    """``t`` as ``dtype``: a recorded ``to`` node when t requires grad."""
+    return _make(t.data.astype(dtype), CAST, t, dtype, t.requires_grad)
+
+
+def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
+    """The tensors in one common dtype (float64 wins over float32, as in PyTorch)."""
+    dt = np.result_type(*[t.data.dtype for t in ts])
+    return [t if t.data.dtype == dt else _cast(t, dt) for t in ts]
+
+
+def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
+    ad, bd = a._data, b._data
+    s1, s2 = ad.shape, bd.shape
+    # (the common case of _check_broadcast, a bias, tested here without the call)
+    if s1 != s2 and s1[len(s1) - len(s2):] != s2:
+        _check_broadcast(rule.name, s1, s2)
+    if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
+        a, b = _promote((a, b))
+        ad, bd = a.data, b.data
+    return _make(rule.forward(ad, bd), rule, a, b, a.requires_grad or b.requires_grad)
+
+
+def _matmul_node(a: Tensor, b: Tensor) -> Tensor:
+    ad, bd = a._data, b._data
+    if ad.ndim != 2 or bd.ndim != 2 or ad.shape[1] != bd.shape[0]:
+        _check_matmul(ad.shape, bd.shape)
+    if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
+        a, b = _promote((a, b))
+        ad, bd = a.data, b.data
+    return _make(ad @ bd, MATMUL, a, b, a.requires_grad or b.requires_grad)

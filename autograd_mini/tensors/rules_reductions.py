@@ -1,0 +1,108 @@
+"""The derivative rules of reductions, as a table: sum, mean, var, amax/amin, max/min of
+every element, and the softmax family along one axis.
+
+A reduction's context ``b`` is ``(dims, keepdim)`` (dims None: every axis). Its gradient is
+the output's gradient spread back over the input (``_restore``); for amax/amin the elements
+that tie for the maximum share it equally, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine import unary
+from .formulas import (
+    _count,
+    _data,
+    _div,
+    _exp_log_p,
+    _quiet,
+    _ratio,
+    _reduced_shape,
+    _restore,
+)
+
+# ---- reductions; context (dims, keepdim), dims None meaning every axis. (np.add.reduce
+# is np.sum without its Python wrapper, which costs more than summing a small array;
+# the mean divides the sum by the count, exactly as np.mean does.)
+SUM = unary("sum", "sum", lambda a, dk: np.add.reduce(a, axis=dk[0], keepdims=dk[1]),
+            lambda g, a, dk, out: _restore(g, a.shape, *dk), reads="")
+MEAN = unary("mean", "mean", lambda a, dk: _div(np.add.reduce(a, axis=dk[0], keepdims=dk[1]),
+                                                _count(a.shape, dk[0])),
+             lambda g, a, dk, out: _restore(g / _count(a.shape, dk[0]), a.shape, *dk),
+             reads="")
+# var: context (dims, keepdim, correction); d var / d a = 2 (a - mean) / (n - correction)
+VAR = unary("var", "var", lambda a, ctx: _var_forward(a, *ctx),
+            lambda g, a, ctx, out: (
+                _ratio(2.0, _count(a.shape, ctx[0]) - ctx[2])
+                * _restore(g, a.shape, ctx[0], ctx[1])
+                * (a - a.mean(axis=ctx[0], keepdims=True))), reads="a")
+# amax / amin: tied elements share the gradient equally (PyTorch's scale_grad_by_count; a
+# group whose maximum is nan matches no element, so all of it gets nan, as in PyTorch)
+AMAX = unary("amax", "max", lambda a, dk: np.maximum.reduce(a, axis=dk[0], keepdims=dk[1]),
+             lambda g, a, dk, out: _even_share(g, a, out, *dk), reads="a out")
+AMIN = unary("amin", "min", lambda a, dk: np.minimum.reduce(a, axis=dk[0], keepdims=dk[1]),
+             lambda g, a, dk, out: _even_share(g, a, out, *dk), reads="a out")
+# max() / min() of every element: the same, except that a nan result's gradient is shared by
+# the nans (PyTorch's evenly_distribute_backward: it treats the two cases differently)
+MAX_ALL = unary("max", "max", lambda a, _: np.maximum.reduce(a, axis=None),
+                lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True),
+                reads="a out")
+MIN_ALL = unary("min", "min", lambda a, _: np.minimum.reduce(a, axis=None),
+                lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True),
+                reads="a out")
+
+
+def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
+    d = a - np.mean(a, axis=dims, keepdims=True)
+    with _quiet():  # n - correction <= 0 gives inf or nan, as in PyTorch
+        return np.true_divide(np.sum(d * d, axis=dims, keepdims=keepdim),
+                              _count(a.shape, dims) - correction)
+
+
+def _even_share(g: Any, a: Any, out: Any, dims: Any, keepdim: bool,
+                nan_matches: bool = False) -> Any:
+    # PyTorch's scale_grad_by_count(restore_reduced_dims(grad), restore(result) == self)
+    ad = _data(a)
+    od = np.reshape(_data(out), _reduced_shape(ad.shape, dims))
+    mask = ad == od
+    if nan_matches:
+        mask |= np.isnan(ad) & np.isnan(od)
+    count = mask.sum(axis=dims, keepdims=True, dtype=ad.dtype)
+    return _div(_restore(g, ad.shape, dims, keepdim), count) * mask
+
+
+# ---- softmax family, along one axis (context: dim)
+SOFTMAX = unary("softmax", "softmax", lambda a, dim: _softmax(a, dim),
+                lambda g, a, dim, out: (g * out) - out * (g * out).sum(axis=dim, keepdims=True),
+                reads="out")
+LOG_SOFTMAX = unary("log_softmax", "log_softmax", lambda a, dim: _log_softmax(a, dim),
+                    lambda g, a, dim, out: g - _exp_log_p(out) * g.sum(axis=dim, keepdims=True),
+                    reads="out")
+
+
+def _softmax(a: Any, dim: int) -> Any:
+    e = np.exp(a - np.maximum.reduce(a, axis=dim, keepdims=True))  # largest exponent 0:
+    return e / np.add.reduce(e, axis=dim, keepdims=True)  # no overflow
+
+
+def _log_softmax(a: Any, dim: int) -> Any:
+    z, _, s = _log_softmax_parts(a, dim)
+    return z - np.log(s)
+
+
+def _log_softmax_parts(a: Any, dim: int) -> tuple[Any, Any, Any]:
+    """z = a - max(a), exp(z) and its sum along ``dim``: log_softmax(a) is z - log(sum),
+    softmax(a) is exp(z) / sum."""
+    # log-sum-exp by max-subtraction, so logits of 1000 stay finite (np.maximum.reduce is
+    # a.max() without the Python wrapper around it)
+    z = a - np.maximum.reduce(a, axis=dim, keepdims=True)
+    e = np.exp(z)
+    return z, e, np.add.reduce(e, axis=dim, keepdims=True)
+
+
+RULES = {r.name: r for r in (SUM, MEAN, VAR, AMAX, AMIN, MAX_ALL, MIN_ALL, SOFTMAX,
+                             LOG_SOFTMAX)}
+"""The reduction rules by name."""
