@@ -23,10 +23,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
-import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +32,11 @@ import numpy as np
 
 from ..engine import BINARY, UNARY, parents, topological_order
 from .explain import fmt, local_derivatives, node_names
+from .render import DEFAULT_TIMEOUT, RenderError, check_timeout, find_renderers, render
 
 __all__ = [
-    "DEFAULT_MAX_NODES", "Drawing", "RenderError", "draw", "find_renderers", "formula", "render",
+    "DEFAULT_MAX_NODES", "DEFAULT_TIMEOUT", "Drawing", "RenderError", "draw", "find_renderers",
+    "formula", "render",
 ]
 
 DEFAULT_MAX_NODES = 400
@@ -56,82 +54,29 @@ _REFLECTED = {"rsub", "rdiv", "rpow"}  # c - a, c / a, c ** a: the constant come
 _WITH_CONSTANT = {"add", "sub", "mul", "div", "pow"}
 
 
-class RenderError(RuntimeError):
-    """No ``dot`` program could turn the DOT text into a picture (``.source`` still works)."""
-
-
-# --------------------------------------------------------------------------- rendering
-def find_renderers() -> list[str]:
-    """The ``dot`` programs to try, in order.
-
-    ``$AUTOGRAD_MINI_DOT`` if set; then a system Graphviz ``dot`` on PATH; then the
-    ``graphviz-pure`` executable from PyPI, looked for next to the running Python
-    (a virtual environment's ``bin``, which need not be on PATH) and on PATH.
-    """
-    found: list[str] = []
-    override = os.environ.get("AUTOGRAD_MINI_DOT")
-    if override:
-        found.append(shutil.which(override) or override)
-    dot = shutil.which("dot")
-    if dot:
-        found.append(dot)
-    exe = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
-    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
-        candidate = folder / exe
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            found.append(str(candidate))
-    on_path = shutil.which("graphviz-pure")
-    if on_path:
-        found.append(on_path)
-    return list(dict.fromkeys(found))  # in order, without repeats
-
-
-def render(source: str, format: str = "svg") -> bytes:
-    """Lay out DOT ``source`` and return the picture in ``format`` (svg, png, ...).
-
-    Tries each program from :func:`find_renderers` until one succeeds, so a broken
-    system ``dot`` falls back to graphviz-pure. Raises :class:`RenderError` saying
-    what was tried and how to fix it when none works.
-    """
-    tried: list[str] = []
-    for program in find_renderers():
-        try:
-            result = subprocess.run([program, f"-T{format}"], input=source.encode("utf-8"),
-                                    capture_output=True, check=False)
-        except OSError as exc:
-            tried.append(f"{program}: could not run it ({exc.strerror or exc})")
-            continue
-        if result.returncode == 0 and result.stdout:
-            return result.stdout
-        err = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        tried.append(f"{program}: exit code {result.returncode}"
-                     + (f" ({err[-1]})" if err else ""))
-    attempts = "; ".join(tried) if tried else "no 'dot' on PATH and no 'graphviz-pure' found"
-    raise RenderError(
-        f"cannot render the graph to {format}: {attempts}. Fix: `pip install graphviz-pure` "
-        "in this environment (autograd-mini depends on it; reinstalling autograd-mini brings "
-        "it back), or install Graphviz so that `dot` is on PATH (apt-get install graphviz, "
-        "brew install graphviz), or set AUTOGRAD_MINI_DOT to a dot program. "
-        "The DOT text is still available as .source."
-    )
-
-
 @dataclass
 class Drawing:
-    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter."""
+    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter.
+
+    ``timeout`` bounds each run of the dot program, in seconds (None: no limit).
+    """
 
     source: str
     n_values: int
     n_edges: int
     notes: list[str] = field(default_factory=list)
+    timeout: float | None = DEFAULT_TIMEOUT
+
+    def _render(self, format: str) -> bytes:
+        return render(self.source, format, timeout=self.timeout, n_values=self.n_values)
 
     def svg(self) -> str:
         """The picture as SVG text (runs the dot program)."""
-        return render(self.source, "svg").decode("utf-8")
+        return self._render("svg").decode("utf-8")
 
     def png(self) -> bytes:
         """The picture as PNG bytes."""
-        return render(self.source, "png")
+        return self._render("png")
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to ``path``; its suffix picks the format (.svg, .png, .dot/.gv)."""
@@ -139,10 +84,8 @@ class Drawing:
         suffix = target.suffix.lower()
         if suffix in (".dot", ".gv"):
             target.write_text(self.source, encoding="utf-8")
-        elif suffix == ".svg":
-            target.write_bytes(render(self.source, "svg"))
-        elif suffix == ".png":
-            target.write_bytes(render(self.source, "png"))
+        elif suffix in (".svg", ".png"):
+            target.write_bytes(self._render(suffix[1:]))
         else:
             raise ValueError(
                 f"Drawing.save: cannot tell the format from {str(path)!r}; "
@@ -380,6 +323,7 @@ def draw(
     digits: int | None = None,
     title: str | None = None,
     grads: Mapping[Any, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     _frame: _Frame | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root``.
@@ -394,6 +338,9 @@ def draw(
       operations by one box whose edge carries the chain's derivative (their product).
     - ``digits``: round numbers to this many significant digits (default: exact).
     - ``grads``: show these gradients instead of ``.grad`` (``{node: gradient}``).
+    - ``timeout``: seconds the dot program may take to lay out the picture (``.svg()``,
+      ``.save()``, a notebook's display) before it is stopped with a :class:`RenderError`
+      saying what to try; None for no limit.
     """
     if not hasattr(root, "_op"):
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
@@ -403,6 +350,7 @@ def draw(
         raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
     if collapse is not None and collapse < 2:
         raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+    timeout = check_timeout(timeout, "draw")
 
     import graphviz  # here, not at the top: `import autograd_mini` should stay quick
 
@@ -486,7 +434,7 @@ def draw(
                 attrs["penwidth"] = "2"
             dot.edge(source_id, target, **{"xlabel" if big else "label": f"<{escape(text)}>"},
                      **attrs)
-    return Drawing(dot.source, len(visible), n_edges, notes)
+    return Drawing(dot.source, len(visible), n_edges, notes, timeout)
 
 
 def _plain(d: Any) -> Any:
