@@ -194,6 +194,72 @@ def test_bad_options_are_named() -> None:
         render("digraph {}", timeout=True)
 
 
+# ------------------------------------------------------------------ long edges (#18.5, #19.1)
+def read_at_every_step(n_ops: int, computed: bool = False) -> Any:
+    """A chain in which every operation also reads x (or m = tanh(x)): the edges from that
+    one value reach across the whole picture."""
+    x = Value(0.5, "x")
+    shared = x.tanh() if computed else x
+    if computed:
+        shared.label = "m"
+    y = shared
+    for i in range(n_ops):
+        y = (y + shared, y * shared, y - shared)[i % 3]
+    y.label = "end"
+    y.backward()
+    return y
+
+
+def x_boxes(source: str) -> list[str]:
+    """Ids of the boxes drawn for the value x at each of its uses."""
+    return re.findall(r'^\s*(\S+) \[label=.* tooltip="x: one value', source, re.M)
+
+
+def test_a_leaf_read_at_every_step_is_drawn_at_each_use() -> None:
+    d = draw(read_at_every_step(60), max_nodes=100)
+    src = d.source
+    boxes = x_boxes(src)
+    assert boxes == node_ids(src, "x")  # the only label with an x in it is x's own
+    reads = [e for e in edges(src) if "/∂x" in e.label]
+    assert len(boxes) == len(reads) == 61 and {e.tail for e in reads} == set(boxes)
+    assert d.n_values == 61 and d.n_edges == 120  # still one value, one edge per use
+    assert src.count('tooltip="x: one value, drawn at each of its 61 uses"') == 61
+    note = "x is one value, drawn at each of its uses so that the edges stay short"
+    assert note in d.notes and note in src
+    # one x took 10-20 s to lay out here (each edge crosses up to 120 ranks): now well within
+    d = draw(read_at_every_step(100), max_nodes=100, timeout=20)
+    texts = svg_texts(d.svg())
+    assert texts.count("x") == len(x_boxes(d.source)) == 99
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_a_ten_thousand_node_graph_reading_one_leaf_renders_in_seconds() -> None:
+    root = read_at_every_step(10_000)  # every operation reads x
+    d = draw(root)  # the default max_nodes=400
+    assert d.n_values == 400 and len(x_boxes(d.source)) == 399
+    texts = svg_texts(draw(root, timeout=20).svg())  # took 22 s and more with one x box
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_a_computed_value_read_at_every_step_gets_bundled_edges() -> None:
+    root = read_at_every_step(10_000, computed=True)
+    d = draw(root)
+    assert d.source.count("<b>m</b>") == 1  # a computed value is not copied
+    assert "concentrate=true" in d.source and "splines=line" in d.source
+    assert any("the edges from m are drawn bundled" in n for n in d.notes)
+    d.timeout = 20
+    texts = svg_texts(d.svg())  # took 50 s
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_ordinary_graphs_keep_one_box_per_value(course: Any) -> None:
+    short = read_at_every_step(12)  # x read at each of 12 steps: short enough
+    for root in (course.z, short):
+        d = draw(root)
+        assert not d.notes and "_use" not in d.source and "concentrate" not in d.source
+    assert len(node_ids(draw(short).source, "x")) == 1 and not x_boxes(draw(short).source)
+
+
 # ------------------------------------------------------------------ tensors
 def test_tensor_nodes_show_shape_dtype_and_a_summary() -> None:
     W = Tensor(np.arange(12.0).reshape(3, 4) / 10, requires_grad=True, label="W")

@@ -342,17 +342,8 @@ def draw(
       ``.save()``, a notebook's display) before it is stopped with a :class:`RenderError`
       saying what to try; None for no limit.
     """
-    if not hasattr(root, "_op"):
-        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
-    if max_nodes is not None and max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
-    if collapse is not None and collapse < 2:
-        raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+    _check_options(root, rankdir, max_nodes, collapse)
     timeout = check_timeout(timeout, "draw")
-
-    import graphviz  # here, not at the top: `import autograd_mini` should stay quick
 
     order = topological_order([root])
     names = node_names(root)
@@ -382,59 +373,167 @@ def draw(
         if n_collapsed:
             notes.append(f"{n_collapsed} operations in single-input chains collapsed into boxes")
 
+    far = _far_used(visible, runs, shown)
+    copies = {n: k for n, k in far.items() if n._op is None}  # drawn at each use
+    if copies:
+        notes.append(_copies_note([n for n in visible if n in copies], names))
+    bundled = [n for n in visible if n in far and n not in copies]
+    if bundled:
+        notes.append(f"the edges from {_listed(bundled, names)} are drawn bundled (one line "
+                     "that branches towards each use) so that the layout stays quick")
     big = len(visible) > _INLINE_EDGE_LABELS
+    dot = _digraph(rankdir, big, len(copies) < len(far), [t for t in (title, *notes) if t])
+    scene = _Scene(dot, {n: f"v{i}" for i, n in enumerate(order)}, names, shown, marked,
+                   copies, big, show_grads, digits,
+                   grads if grads is not None else (_frame.grads if _frame else None), _frame)
+    for node in visible:
+        scene.value(node, runs.get(node))
+    return Drawing(dot.source, len(visible), scene.n_edges, notes, timeout)
+
+
+def _check_options(root: Any, rankdir: str, max_nodes: int | None,
+                   collapse: int | None) -> None:
+    if not hasattr(root, "_op"):
+        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
+    if collapse is not None and collapse < 2:
+        raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+
+
+def _digraph(rankdir: str, big: bool, bundle: bool, heading: list[str]) -> Any:
+    """An empty DOT graph with the drawing's settings and its heading (title and notes)."""
+    import graphviz  # here, not at the top: `import autograd_mini` should stay quick
+
     dot = graphviz.Digraph(name="autograd_mini")
     dot.attr("graph", rankdir=rankdir, fontname=_FONT, bgcolor="white")
     if big:  # network simplex on a big graph is the slow part of dot: a rougher placement
         dot.attr("graph", nslimit="1", nslimit1="1")
+    if bundle:  # long edges from computed values: bundled, placed and routed roughly
+        dot.attr("graph", concentrate="true", splines="line", **({} if big else {"nslimit": "5"}))
     dot.attr("node", fontname=_FONT, fontsize="12")
     dot.attr("edge", fontname=_FONT, fontsize="10", color="#555555", arrowsize="0.7")
-    heading = [t for t in (title, *notes) if t]
     if heading:
         dot.attr("graph", label="<" + "<br/>".join(escape(t) for t in heading) + ">",
                  labelloc="t", fontsize="12")
+    return dot
 
-    ids = {n: f"v{i}" for i, n in enumerate(order)}
-    shown_grads = grads if grads is not None else (_frame.grads if _frame else None)
-    n_edges = 0
-    for node in visible:
-        vid = ids[node]
-        run = runs.get(node)
-        fill, pen, border = _node_style(node, marked, _frame)
-        label = _value_label(node, names[node], show_grads, shown_grads, digits,
-                             (fill, pen, border), run=run, frame=_frame)
-        dot.node(vid, label=label, shape="plain")
+
+@dataclass
+class _Scene:
+    """The DOT graph being written, and what every box and edge needs to know."""
+
+    dot: Any  # a graphviz.Digraph
+    ids: dict[Any, str]
+    names: Mapping[Any, str]
+    shown: set[Any]
+    marked: set[Any]
+    copies: dict[Any, int]  # leaves drawn once per use: how many uses
+    big: bool  # edge labels placed after the layout (xlabel), not as nodes
+    show_grads: bool
+    digits: int | None
+    grads: Mapping[Any, Any] | None
+    frame: _Frame | None
+    n_edges: int = 0
+
+    def label(self, node: Any, run: list[Any] | None = None) -> str:
+        style = _node_style(node, self.marked, self.frame)
+        return _value_label(node, self.names[node], self.show_grads, self.grads, self.digits,
+                            style, run=run, frame=self.frame)
+
+    def value(self, node: Any, run: list[Any] | None) -> None:
+        """A value's box, its operation's oval and the edges from its operands."""
+        if node in self.copies:
+            return  # a leaf drawn at each of its uses: the edges draw its boxes
+        vid = self.ids[node]
+        self.dot.node(vid, label=self.label(node, run), shape="plain")
         if node._op is None:
-            continue
+            return
+        _, pen, border = _node_style(node, self.marked, self.frame)
         if run is not None:  # the box stands for the whole chain; its input edge gets the product
             target = vid
             ps = [(parents(run[0])[0], _chain_product(run))]
         else:
             target = "o" + vid
-            dot.node(target, label="<" + escape(op_text(node, digits)) + ">", shape="ellipse",
-                     style="filled", fillcolor="#eef3fb", color=border, penwidth=pen,
-                     margin="0.05,0.02", height="0.3")
-            dot.edge(target, vid, color=border, penwidth=pen)
+            self.dot.node(target, label="<" + escape(op_text(node, self.digits)) + ">",
+                          shape="ellipse", style="filled", fillcolor="#eef3fb", color=border,
+                          penwidth=pen, margin="0.05,0.02", height="0.3")
+            self.dot.edge(target, vid, color=border, penwidth=pen)
             ps = _edge_derivatives(node)
         for parent, d in ps:
-            n_edges += 1
-            if parent in shown:
-                source_id = ids[parent]
-            else:  # left out by max_nodes: a stub says the graph goes on
-                source_id = f"{target}_more{n_edges}"
-                dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
-            text = f"∂{names[node]}/∂{names[parent]}"
-            if d is not None:
-                text += f" = {_number(_plain(d), digits)}"
-            on_path = parent in marked and node in marked
-            sending = _frame is not None and node is _frame.current
-            color = _HIGHLIGHT if on_path else ("#b45f06" if sending else "#555555")
-            attrs = {"color": color, "fontcolor": color if (on_path or sending) else "#333333"}
-            if on_path or sending:
-                attrs["penwidth"] = "2"
-            dot.edge(source_id, target, **{"xlabel" if big else "label": f"<{escape(text)}>"},
-                     **attrs)
-    return Drawing(dot.source, len(visible), n_edges, notes, timeout)
+            self.edge(node, parent, d, target)
+
+    def edge(self, node: Any, parent: Any, d: Any, target: str) -> None:
+        """The edge from ``parent`` into ``node``'s operation, labelled with ∂node/∂parent."""
+        self.n_edges += 1
+        if parent in self.copies:  # this use's own box for the leaf
+            source_id = f"{self.ids[parent]}_use{self.n_edges}"
+            name = self.names[parent]
+            self.dot.node(source_id, label=self.label(parent), shape="plain",
+                          tooltip=f"{name}: one value, drawn at each of its "
+                                  f"{self.copies[parent]} uses")
+        elif parent in self.shown:
+            source_id = self.ids[parent]
+        else:  # left out by max_nodes: a stub says the graph goes on
+            source_id = f"{target}_more{self.n_edges}"
+            self.dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
+        text = f"∂{self.names[node]}/∂{self.names[parent]}"
+        if d is not None:
+            text += f" = {_number(_plain(d), self.digits)}"
+        on_path = parent in self.marked and node in self.marked
+        sending = self.frame is not None and node is self.frame.current
+        color = _HIGHLIGHT if on_path else ("#b45f06" if sending else "#555555")
+        attrs = {"color": color, "fontcolor": color if (on_path or sending) else "#333333"}
+        if on_path or sending:
+            attrs["penwidth"] = "2"
+        self.dot.edge(source_id, target, **{"xlabel" if self.big else "label":
+                                            f"<{escape(text)}>"}, **attrs)
+
+
+# A value used at several depths sits left of its highest use, and each of its edges crosses
+# one layout rank per step: dot lays every crossing out as a hidden node, and its layout time
+# grows much faster than their number (x read at each of 60 steps of a chain: ~15,000
+# hidden nodes, 10-20 s). Past this many crossings (x read at every step of a 20-step chain)
+# a leaf is drawn at each use, and for any other value the layout is made rougher.
+_FAR_CROSSINGS = 400
+
+
+def _far_used(visible: list[Any], runs: dict[Any, list[Any]],
+              shown: set[Any]) -> dict[Any, int]:
+    """``{value: number of uses}`` for the drawn values whose edges would span the picture.
+
+    Each value's height is its longest distance from the root (a value and its operation
+    are one step each, as dot ranks them). A value is placed past its highest use, so its
+    edges cross sum(highest - height of the use) ranks.
+    """
+    height: dict[Any, int] = {}
+    uses: dict[Any, list[int]] = {}
+    for n in reversed(visible):  # children before parents: each height is final when read
+        h = height.setdefault(n, 0)
+        if n._op is None:
+            continue
+        run = runs.get(n)
+        for p in parents(run[0]) if run else parents(n):
+            if p in shown:
+                height[p] = max(height.get(p, 0), h + 2)
+                uses.setdefault(p, []).append(h + 1)
+    return {n: len(hs) for n, hs in uses.items()
+            if sum(max(hs) - h for h in hs) > _FAR_CROSSINGS}
+
+
+def _listed(nodes: list[Any], names: Mapping[Any, str]) -> str:
+    return ", ".join(names[n] for n in nodes[:3]) + (
+        f" and {len(nodes) - 3} more" if len(nodes) > 3 else "")
+
+
+def _copies_note(leaves: list[Any], names: Mapping[Any, str]) -> str:
+    if len(leaves) == 1:
+        return (f"{_listed(leaves, names)} is one value, drawn at each of its uses so that "
+                "the edges stay short")
+    return (f"{_listed(leaves, names)} are drawn at each of their uses (one value each) so "
+            "that the edges stay short")
 
 
 def _plain(d: Any) -> Any:
