@@ -338,9 +338,11 @@ def draw(
       operations by one box whose edge carries the chain's derivative (their product).
     - ``digits``: round numbers to this many significant digits (default: exact).
     - ``grads``: show these gradients instead of ``.grad`` (``{node: gradient}``).
-    - ``timeout``: seconds the dot program may take to lay out the picture (``.svg()``,
-      ``.save()``, a notebook's display) before it is stopped with a :class:`RenderError`
-      saying what to try; None for no limit.
+    - ``timeout``: seconds dot may take to lay out the picture (``.svg()``, ``.save()``, in
+      Jupyter) before it is stopped with a :class:`RenderError` saying what to try (None: no limit).
+
+    A value read far apart (x at every step of a long chain), whose edges dot would lay out
+    very slowly, is drawn at each use if a leaf, else its edges are bundled (with a note).
     """
     _check_options(root, rankdir, max_nodes, collapse)
     timeout = check_timeout(timeout, "draw")
