@@ -7,6 +7,7 @@ import re
 import shutil
 import stat
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,12 +20,14 @@ from hypothesis import strategies as st
 import autograd_mini as am
 from autograd_mini import Tensor, Value, draw
 from autograd_mini.cli.demo import build
+from autograd_mini.cli.main import main
 from autograd_mini.engine import topological_order
 from autograd_mini.nn import functional as F
 from autograd_mini.viz.draw import RenderError, find_renderers, op_text, render, summarize
 
 # `autograd_mini.viz.draw` is the function (exported by the package); this is its module.
 draw_module = importlib.import_module("autograd_mini.viz.draw")
+render_module = importlib.import_module("autograd_mini.viz.render")
 SVG = "{http://www.w3.org/2000/svg}"
 NASTY = '<b>&"{x|y}\\'
 
@@ -180,6 +183,81 @@ def test_bad_options_are_named() -> None:
         draw(v, max_nodes=0)
     with pytest.raises(ValueError, match="collapse must be at least 2"):
         draw(v, collapse=1)
+    with pytest.raises(ValueError, match=r"draw: timeout must be a number of seconds > 0 "
+                                         r"\(or None for no limit\), got 0"):
+        draw(v, timeout=0)
+    with pytest.raises(ValueError, match="got nan"):
+        draw(v, timeout=float("nan"))
+    with pytest.raises(TypeError, match="draw: timeout must be a number of seconds"):
+        draw(v, timeout="30")
+    with pytest.raises(TypeError, match="render: timeout must be a number"):
+        render("digraph {}", timeout=True)
+
+
+# ------------------------------------------------------------------ long edges (#18.5, #19.1)
+def read_at_every_step(n_ops: int, computed: bool = False) -> Any:
+    """A chain in which every operation also reads x (or m = tanh(x)): the edges from that
+    one value reach across the whole picture."""
+    x = Value(0.5, "x")
+    shared = x.tanh() if computed else x
+    if computed:
+        shared.label = "m"
+    y = shared
+    for i in range(n_ops):
+        y = (y + shared, y * shared, y - shared)[i % 3]
+    y.label = "end"
+    y.backward()
+    return y
+
+
+def x_boxes(source: str) -> list[str]:
+    """Ids of the boxes drawn for the value x at each of its uses."""
+    return re.findall(r'^\s*(\S+) \[label=.* tooltip="x: one value', source, re.M)
+
+
+def test_a_leaf_read_at_every_step_is_drawn_at_each_use() -> None:
+    d = draw(read_at_every_step(60), max_nodes=100)
+    src = d.source
+    boxes = x_boxes(src)
+    assert boxes == node_ids(src, "x")  # the only label with an x in it is x's own
+    reads = [e for e in edges(src) if "/∂x" in e.label]
+    assert len(boxes) == len(reads) == 61 and {e.tail for e in reads} == set(boxes)
+    assert d.n_values == 61 and d.n_edges == 120  # still one value, one edge per use
+    assert src.count('tooltip="x: one value, drawn at each of its 61 uses"') == 61
+    note = "x is one value, drawn at each of its uses so that the edges stay short"
+    assert note in d.notes and note in src
+    # one x took 10-20 s to lay out here (each edge crosses up to 120 ranks): now well within
+    d = draw(read_at_every_step(100), max_nodes=100, timeout=20)
+    texts = svg_texts(d.svg())
+    assert texts.count("x") == len(x_boxes(d.source)) == 99
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_a_ten_thousand_node_graph_reading_one_leaf_renders_in_seconds() -> None:
+    root = read_at_every_step(10_000)  # every operation reads x
+    d = draw(root)  # the default max_nodes=400
+    assert d.n_values == 400 and len(x_boxes(d.source)) == 399
+    texts = svg_texts(draw(root, timeout=20).svg())  # took 22 s and more with one x box
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_a_computed_value_read_at_every_step_gets_bundled_edges() -> None:
+    root = read_at_every_step(10_000, computed=True)
+    d = draw(root)
+    assert d.source.count("<b>m</b>") == 1  # a computed value is not copied
+    assert "concentrate=true" in d.source and "splines=line" in d.source
+    assert any("the edges from m are drawn bundled" in n for n in d.notes)
+    d.timeout = 20
+    texts = svg_texts(d.svg())  # took 50 s
+    assert sum(t.startswith("∂") for t in texts) == d.n_edges
+
+
+def test_ordinary_graphs_keep_one_box_per_value(course: Any) -> None:
+    short = read_at_every_step(12)  # x read at each of 12 steps: short enough
+    for root in (course.z, short):
+        d = draw(root)
+        assert not d.notes and "_use" not in d.source and "concentrate" not in d.source
+    assert len(node_ids(draw(short).source, "x")) == 1 and not x_boxes(draw(short).source)
 
 
 # ------------------------------------------------------------------ tensors
@@ -376,8 +454,8 @@ def test_a_broken_system_dot_falls_back_to_graphviz_pure(course: Any,
 
 def test_no_renderer_at_all_says_how_to_fix_it(course: Any, no_system_dot: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(draw_module.sys, "executable", str(no_system_dot / "python"))
-    monkeypatch.setattr(draw_module.sysconfig, "get_path", lambda name: str(no_system_dot))
+    monkeypatch.setattr(render_module.sys, "executable", str(no_system_dot / "python"))
+    monkeypatch.setattr(render_module.sysconfig, "get_path", lambda name: str(no_system_dot))
     assert find_renderers() == []
     d = draw(course.z)
     with pytest.raises(RenderError, match="pip install graphviz-pure") as info:
@@ -389,6 +467,120 @@ def test_no_renderer_at_all_says_how_to_fix_it(course: Any, no_system_dot: Path,
     _script(no_system_dot, "dot", "import sys\nsys.exit(3)\n")
     with pytest.raises(RenderError, match="exit code 3"):
         render(d.source)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting to be reaped does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to see processes")
+def test_a_renderer_past_the_timeout_is_killed_with_its_children(course: Any,
+                                                                 no_system_dot: Path) -> None:
+    pids = no_system_dot / "pids"
+    # a stand-in for a dot stuck in its layout, which has started a process of its own
+    _script(no_system_dot, "dot", "import os, subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+            f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{child.pid}}')\n"
+            "time.sleep(60)\n")
+    d = draw(course.z, timeout=2)
+    assert d.timeout == 2
+    start = time.monotonic()
+    with pytest.raises(RenderError) as info:
+        d.svg()
+    assert time.monotonic() - start < 15
+    message = str(info.value)
+    assert f"cannot render the graph of 6 values: {no_system_dot / 'dot'} was still laying it " \
+           "out after the 2 s timeout and was stopped" in message
+    assert "max_nodes=3" in message and "collapse=3" in message and "timeout=None" in message
+    assert "a smaller expression" in message and "pip install" not in message
+    assert "graphviz-pure" not in message  # stopped at once, not tried again with the next
+    deadline = time.monotonic() + 5
+    while any(_alive(int(p)) for p in pids.read_text().split()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(int(p)) for p in pids.read_text().split())  # no orphan left
+
+
+def test_timeouts_have_a_default_and_can_be_lifted(course: Any) -> None:
+    assert render_module.DEFAULT_TIMEOUT == draw_module.DEFAULT_TIMEOUT == 30
+    d = draw(course.z)
+    assert d.timeout == 30
+    assert "∂z/∂y = 5" in svg_texts(draw(course.z, timeout=None).svg())
+    assert "∂z/∂y = 5" in svg_texts(render(d.source, timeout=float("inf")).decode())
+
+
+@pytest.fixture
+def only_a_fake_pure(no_system_dot: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No renderer but a graphviz-pure written into the test's folder (the real one hidden)."""
+    monkeypatch.setattr(render_module.sys, "executable", str(no_system_dot / "python"))
+    monkeypatch.setattr(render_module.sysconfig, "get_path", lambda name: str(no_system_dot))
+    return no_system_dot / "graphviz-pure"
+
+
+RUST_OOM = ("memory allocation of 3342336 bytes failed\nstack backtrace:\nnote: Some details "
+            "are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n")
+
+
+def test_out_of_memory_is_named_with_the_node_count(course: Any, only_a_fake_pure: Path,
+                                                    tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    # graphviz-pure out of memory: Rust's allocator says so on stderr, then aborts (SIGABRT)
+    _script(only_a_fake_pure.parent, only_a_fake_pure.name,
+            f"import os, sys\nsys.stderr.write({RUST_OOM!r})\nsys.stderr.flush()\nos.abort()\n")
+    with pytest.raises(RenderError) as info:
+        draw(course.z).svg()
+    message = str(info.value)
+    assert (f"cannot render the graph of 6 values to svg: {only_a_fake_pure}: out of memory "
+            "(memory allocation of 3342336 bytes failed; graphviz-pure was stopped by SIGABRT)"
+            ) in message
+    assert "needs more memory than the system allows" in message
+    assert "draw(root, max_nodes=3) (this drawing has 6)" in message
+    assert "pip install graphviz-pure" not in message and "stack backtrace" not in message
+    # the command line says the same in its one line
+    assert main(["grad", "x*x", "--at", "x=2", "--svg", str(tmp_path / "z.svg")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "out of memory" in err and "max_nodes=" in err
+
+
+def test_killed_by_a_signal_is_named(course: Any, only_a_fake_pure: Path) -> None:
+    # the kernel's out-of-memory killer sends SIGKILL and nothing reaches stderr
+    _script(only_a_fake_pure.parent, only_a_fake_pure.name,
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    with pytest.raises(RenderError, match="killed by SIGKILL with no message, which is what "
+                       "the system's out-of-memory killer does") as info:
+        render(draw(course.z).source, n_values=6)
+    assert "max_nodes=3" in str(info.value) and "pip install" not in str(info.value)
+    _script(only_a_fake_pure.parent, only_a_fake_pure.name,
+            "import os, signal, sys\nsys.stderr.write('Warning: a\\n')\n"
+            "os.kill(os.getpid(), signal.SIGSEGV)\n")
+    with pytest.raises(RenderError) as info:
+        render(draw(course.z).source)
+    assert f"the graph to svg: {only_a_fake_pure}: graphviz-pure was stopped by SIGSEGV. To " \
+           "try: draw fewer values: draw(root, max_nodes=100)" in str(info.value)
+
+
+REAL_PURE = next((p for p in find_renderers() if Path(p).name.startswith("graphviz-pure")), "")
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not REAL_PURE,
+                    reason="limits graphviz-pure's address space with RLIMIT_AS")
+def test_real_graphviz_pure_out_of_memory(only_a_fake_pure: Path) -> None:
+    real = REAL_PURE
+    # the real program with a 32 MB address space, and a graph of long edges to lay out
+    _script(only_a_fake_pure.parent, only_a_fake_pure.name,
+            "import os, resource, sys\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (32 << 20, 32 << 20))\n"
+            f"os.execv({real!r}, [{real!r}, *sys.argv[1:]])\n")
+    n = 400
+    source = ("digraph { " + " ".join(f"a{i} -> a{i + 1};" for i in range(n))
+              + " ".join(f"a0 -> a{i};" for i in range(2, n)) + " }")
+    with pytest.raises(RenderError, match=r"out of memory \(memory allocation of \d+ bytes "
+                       r"failed; graphviz-pure was stopped by SIGABRT\)"):
+        render(source, n_values=n, timeout=20)
 
 
 def test_autograd_mini_dot_names_the_program(course: Any, no_system_dot: Path,

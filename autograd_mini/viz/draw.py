@@ -23,10 +23,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
-import subprocess
-import sys
-import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +32,11 @@ import numpy as np
 
 from ..engine import BINARY, UNARY, parents, topological_order
 from .explain import fmt, local_derivatives, node_names
+from .render import DEFAULT_TIMEOUT, RenderError, check_timeout, find_renderers, render
 
 __all__ = [
-    "DEFAULT_MAX_NODES", "Drawing", "RenderError", "draw", "find_renderers", "formula", "render",
+    "DEFAULT_MAX_NODES", "DEFAULT_TIMEOUT", "Drawing", "RenderError", "draw", "find_renderers",
+    "formula", "render",
 ]
 
 DEFAULT_MAX_NODES = 400
@@ -56,82 +54,29 @@ _REFLECTED = {"rsub", "rdiv", "rpow"}  # c - a, c / a, c ** a: the constant come
 _WITH_CONSTANT = {"add", "sub", "mul", "div", "pow"}
 
 
-class RenderError(RuntimeError):
-    """No ``dot`` program could turn the DOT text into a picture (``.source`` still works)."""
-
-
-# --------------------------------------------------------------------------- rendering
-def find_renderers() -> list[str]:
-    """The ``dot`` programs to try, in order.
-
-    ``$AUTOGRAD_MINI_DOT`` if set; then a system Graphviz ``dot`` on PATH; then the
-    ``graphviz-pure`` executable from PyPI, looked for next to the running Python
-    (a virtual environment's ``bin``, which need not be on PATH) and on PATH.
-    """
-    found: list[str] = []
-    override = os.environ.get("AUTOGRAD_MINI_DOT")
-    if override:
-        found.append(shutil.which(override) or override)
-    dot = shutil.which("dot")
-    if dot:
-        found.append(dot)
-    exe = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
-    for folder in (Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))):
-        candidate = folder / exe
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            found.append(str(candidate))
-    on_path = shutil.which("graphviz-pure")
-    if on_path:
-        found.append(on_path)
-    return list(dict.fromkeys(found))  # in order, without repeats
-
-
-def render(source: str, format: str = "svg") -> bytes:
-    """Lay out DOT ``source`` and return the picture in ``format`` (svg, png, ...).
-
-    Tries each program from :func:`find_renderers` until one succeeds, so a broken
-    system ``dot`` falls back to graphviz-pure. Raises :class:`RenderError` saying
-    what was tried and how to fix it when none works.
-    """
-    tried: list[str] = []
-    for program in find_renderers():
-        try:
-            result = subprocess.run([program, f"-T{format}"], input=source.encode("utf-8"),
-                                    capture_output=True, check=False)
-        except OSError as exc:
-            tried.append(f"{program}: could not run it ({exc.strerror or exc})")
-            continue
-        if result.returncode == 0 and result.stdout:
-            return result.stdout
-        err = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        tried.append(f"{program}: exit code {result.returncode}"
-                     + (f" ({err[-1]})" if err else ""))
-    attempts = "; ".join(tried) if tried else "no 'dot' on PATH and no 'graphviz-pure' found"
-    raise RenderError(
-        f"cannot render the graph to {format}: {attempts}. Fix: `pip install graphviz-pure` "
-        "in this environment (autograd-mini depends on it; reinstalling autograd-mini brings "
-        "it back), or install Graphviz so that `dot` is on PATH (apt-get install graphviz, "
-        "brew install graphviz), or set AUTOGRAD_MINI_DOT to a dot program. "
-        "The DOT text is still available as .source."
-    )
-
-
 @dataclass
 class Drawing:
-    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter."""
+    """A drawn graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``; shows itself in Jupyter.
+
+    ``timeout`` bounds each run of the dot program, in seconds (None: no limit).
+    """
 
     source: str
     n_values: int
     n_edges: int
     notes: list[str] = field(default_factory=list)
+    timeout: float | None = DEFAULT_TIMEOUT
+
+    def _render(self, format: str) -> bytes:
+        return render(self.source, format, timeout=self.timeout, n_values=self.n_values)
 
     def svg(self) -> str:
         """The picture as SVG text (runs the dot program)."""
-        return render(self.source, "svg").decode("utf-8")
+        return self._render("svg").decode("utf-8")
 
     def png(self) -> bytes:
         """The picture as PNG bytes."""
-        return render(self.source, "png")
+        return self._render("png")
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to ``path``; its suffix picks the format (.svg, .png, .dot/.gv)."""
@@ -139,10 +84,8 @@ class Drawing:
         suffix = target.suffix.lower()
         if suffix in (".dot", ".gv"):
             target.write_text(self.source, encoding="utf-8")
-        elif suffix == ".svg":
-            target.write_bytes(render(self.source, "svg"))
-        elif suffix == ".png":
-            target.write_bytes(render(self.source, "png"))
+        elif suffix in (".svg", ".png"):
+            target.write_bytes(self._render(suffix[1:]))
         else:
             raise ValueError(
                 f"Drawing.save: cannot tell the format from {str(path)!r}; "
@@ -380,6 +323,7 @@ def draw(
     digits: int | None = None,
     title: str | None = None,
     grads: Mapping[Any, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     _frame: _Frame | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root``.
@@ -394,17 +338,14 @@ def draw(
       operations by one box whose edge carries the chain's derivative (their product).
     - ``digits``: round numbers to this many significant digits (default: exact).
     - ``grads``: show these gradients instead of ``.grad`` (``{node: gradient}``).
-    """
-    if not hasattr(root, "_op"):
-        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
-    if max_nodes is not None and max_nodes < 1:
-        raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
-    if collapse is not None and collapse < 2:
-        raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+    - ``timeout``: seconds dot may take to lay out the picture (``.svg()``, ``.save()``, in
+      Jupyter) before it is stopped with a :class:`RenderError` saying what to try (None: no limit).
 
-    import graphviz  # here, not at the top: `import autograd_mini` should stay quick
+    A value read far apart (x at every step of a long chain), whose edges dot would lay out
+    very slowly, is drawn at each use if a leaf, else its edges are bundled (with a note).
+    """
+    _check_options(root, rankdir, max_nodes, collapse)
+    timeout = check_timeout(timeout, "draw")
 
     order = topological_order([root])
     names = node_names(root)
@@ -434,59 +375,167 @@ def draw(
         if n_collapsed:
             notes.append(f"{n_collapsed} operations in single-input chains collapsed into boxes")
 
+    far = _far_used(visible, runs, shown)
+    copies = {n: k for n, k in far.items() if n._op is None}  # drawn at each use
+    if copies:
+        notes.append(_copies_note([n for n in visible if n in copies], names))
+    bundled = [n for n in visible if n in far and n not in copies]
+    if bundled:
+        notes.append(f"the edges from {_listed(bundled, names)} are drawn bundled (one line "
+                     "that branches towards each use) so that the layout stays quick")
     big = len(visible) > _INLINE_EDGE_LABELS
+    dot = _digraph(rankdir, big, len(copies) < len(far), [t for t in (title, *notes) if t])
+    scene = _Scene(dot, {n: f"v{i}" for i, n in enumerate(order)}, names, shown, marked,
+                   copies, big, show_grads, digits,
+                   grads if grads is not None else (_frame.grads if _frame else None), _frame)
+    for node in visible:
+        scene.value(node, runs.get(node))
+    return Drawing(dot.source, len(visible), scene.n_edges, notes, timeout)
+
+
+def _check_options(root: Any, rankdir: str, max_nodes: int | None,
+                   collapse: int | None) -> None:
+    if not hasattr(root, "_op"):
+        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be at least 1 (or None), got {max_nodes}")
+    if collapse is not None and collapse < 2:
+        raise ValueError(f"draw: collapse must be at least 2 (or None), got {collapse}")
+
+
+def _digraph(rankdir: str, big: bool, bundle: bool, heading: list[str]) -> Any:
+    """An empty DOT graph with the drawing's settings and its heading (title and notes)."""
+    import graphviz  # here, not at the top: `import autograd_mini` should stay quick
+
     dot = graphviz.Digraph(name="autograd_mini")
     dot.attr("graph", rankdir=rankdir, fontname=_FONT, bgcolor="white")
     if big:  # network simplex on a big graph is the slow part of dot: a rougher placement
         dot.attr("graph", nslimit="1", nslimit1="1")
+    if bundle:  # long edges from computed values: bundled, placed and routed roughly
+        dot.attr("graph", concentrate="true", splines="line", **({} if big else {"nslimit": "5"}))
     dot.attr("node", fontname=_FONT, fontsize="12")
     dot.attr("edge", fontname=_FONT, fontsize="10", color="#555555", arrowsize="0.7")
-    heading = [t for t in (title, *notes) if t]
     if heading:
         dot.attr("graph", label="<" + "<br/>".join(escape(t) for t in heading) + ">",
                  labelloc="t", fontsize="12")
+    return dot
 
-    ids = {n: f"v{i}" for i, n in enumerate(order)}
-    shown_grads = grads if grads is not None else (_frame.grads if _frame else None)
-    n_edges = 0
-    for node in visible:
-        vid = ids[node]
-        run = runs.get(node)
-        fill, pen, border = _node_style(node, marked, _frame)
-        label = _value_label(node, names[node], show_grads, shown_grads, digits,
-                             (fill, pen, border), run=run, frame=_frame)
-        dot.node(vid, label=label, shape="plain")
+
+@dataclass
+class _Scene:
+    """The DOT graph being written, and what every box and edge needs to know."""
+
+    dot: Any  # a graphviz.Digraph
+    ids: dict[Any, str]
+    names: Mapping[Any, str]
+    shown: set[Any]
+    marked: set[Any]
+    copies: dict[Any, int]  # leaves drawn once per use: how many uses
+    big: bool  # edge labels placed after the layout (xlabel), not as nodes
+    show_grads: bool
+    digits: int | None
+    grads: Mapping[Any, Any] | None
+    frame: _Frame | None
+    n_edges: int = 0
+
+    def label(self, node: Any, run: list[Any] | None = None) -> str:
+        style = _node_style(node, self.marked, self.frame)
+        return _value_label(node, self.names[node], self.show_grads, self.grads, self.digits,
+                            style, run=run, frame=self.frame)
+
+    def value(self, node: Any, run: list[Any] | None) -> None:
+        """A value's box, its operation's oval and the edges from its operands."""
+        if node in self.copies:
+            return  # a leaf drawn at each of its uses: the edges draw its boxes
+        vid = self.ids[node]
+        self.dot.node(vid, label=self.label(node, run), shape="plain")
         if node._op is None:
-            continue
+            return
+        _, pen, border = _node_style(node, self.marked, self.frame)
         if run is not None:  # the box stands for the whole chain; its input edge gets the product
             target = vid
             ps = [(parents(run[0])[0], _chain_product(run))]
         else:
             target = "o" + vid
-            dot.node(target, label="<" + escape(op_text(node, digits)) + ">", shape="ellipse",
-                     style="filled", fillcolor="#eef3fb", color=border, penwidth=pen,
-                     margin="0.05,0.02", height="0.3")
-            dot.edge(target, vid, color=border, penwidth=pen)
+            self.dot.node(target, label="<" + escape(op_text(node, self.digits)) + ">",
+                          shape="ellipse", style="filled", fillcolor="#eef3fb", color=border,
+                          penwidth=pen, margin="0.05,0.02", height="0.3")
+            self.dot.edge(target, vid, color=border, penwidth=pen)
             ps = _edge_derivatives(node)
         for parent, d in ps:
-            n_edges += 1
-            if parent in shown:
-                source_id = ids[parent]
-            else:  # left out by max_nodes: a stub says the graph goes on
-                source_id = f"{target}_more{n_edges}"
-                dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
-            text = f"∂{names[node]}/∂{names[parent]}"
-            if d is not None:
-                text += f" = {_number(_plain(d), digits)}"
-            on_path = parent in marked and node in marked
-            sending = _frame is not None and node is _frame.current
-            color = _HIGHLIGHT if on_path else ("#b45f06" if sending else "#555555")
-            attrs = {"color": color, "fontcolor": color if (on_path or sending) else "#333333"}
-            if on_path or sending:
-                attrs["penwidth"] = "2"
-            dot.edge(source_id, target, **{"xlabel" if big else "label": f"<{escape(text)}>"},
-                     **attrs)
-    return Drawing(dot.source, len(visible), n_edges, notes)
+            self.edge(node, parent, d, target)
+
+    def edge(self, node: Any, parent: Any, d: Any, target: str) -> None:
+        """The edge from ``parent`` into ``node``'s operation, labelled with ∂node/∂parent."""
+        self.n_edges += 1
+        if parent in self.copies:  # this use's own box for the leaf
+            source_id = f"{self.ids[parent]}_use{self.n_edges}"
+            name = self.names[parent]
+            self.dot.node(source_id, label=self.label(parent), shape="plain",
+                          tooltip=f"{name}: one value, drawn at each of its "
+                                  f"{self.copies[parent]} uses")
+        elif parent in self.shown:
+            source_id = self.ids[parent]
+        else:  # left out by max_nodes: a stub says the graph goes on
+            source_id = f"{target}_more{self.n_edges}"
+            self.dot.node(source_id, label="<…>", shape="plaintext", fontcolor="#888888")
+        text = f"∂{self.names[node]}/∂{self.names[parent]}"
+        if d is not None:
+            text += f" = {_number(_plain(d), self.digits)}"
+        on_path = parent in self.marked and node in self.marked
+        sending = self.frame is not None and node is self.frame.current
+        color = _HIGHLIGHT if on_path else ("#b45f06" if sending else "#555555")
+        attrs = {"color": color, "fontcolor": color if (on_path or sending) else "#333333"}
+        if on_path or sending:
+            attrs["penwidth"] = "2"
+        self.dot.edge(source_id, target, **{"xlabel" if self.big else "label":
+                                            f"<{escape(text)}>"}, **attrs)
+
+
+# A value used at several depths sits left of its highest use, and each of its edges crosses
+# one layout rank per step: dot lays every crossing out as a hidden node, and its layout time
+# grows much faster than their number (x read at each of 60 steps of a chain: ~15,000
+# hidden nodes, 10-20 s). Past this many crossings (x read at every step of a 20-step chain)
+# a leaf is drawn at each use, and for any other value the layout is made rougher.
+_FAR_CROSSINGS = 400
+
+
+def _far_used(visible: list[Any], runs: dict[Any, list[Any]],
+              shown: set[Any]) -> dict[Any, int]:
+    """``{value: number of uses}`` for the drawn values whose edges would span the picture.
+
+    Each value's height is its longest distance from the root (a value and its operation
+    are one step each, as dot ranks them). A value is placed past its highest use, so its
+    edges cross sum(highest - height of the use) ranks.
+    """
+    height: dict[Any, int] = {}
+    uses: dict[Any, list[int]] = {}
+    for n in reversed(visible):  # children before parents: each height is final when read
+        h = height.setdefault(n, 0)
+        if n._op is None:
+            continue
+        run = runs.get(n)
+        for p in parents(run[0]) if run else parents(n):
+            if p in shown:
+                height[p] = max(height.get(p, 0), h + 2)
+                uses.setdefault(p, []).append(h + 1)
+    return {n: len(hs) for n, hs in uses.items()
+            if sum(max(hs) - h for h in hs) > _FAR_CROSSINGS}
+
+
+def _listed(nodes: list[Any], names: Mapping[Any, str]) -> str:
+    return ", ".join(names[n] for n in nodes[:3]) + (
+        f" and {len(nodes) - 3} more" if len(nodes) > 3 else "")
+
+
+def _copies_note(leaves: list[Any], names: Mapping[Any, str]) -> str:
+    if len(leaves) == 1:
+        return (f"{_listed(leaves, names)} is one value, drawn at each of its uses so that "
+                "the edges stay short")
+    return (f"{_listed(leaves, names)} are drawn at each of their uses (one value each) so "
+            "that the edges stay short")
 
 
 def _plain(d: Any) -> Any:
