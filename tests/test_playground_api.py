@@ -232,3 +232,17 @@ def test_serve_is_a_cli_command() -> None:
     out = subprocess.run([sys.executable, "-m", "autograd_mini", "serve", "--help"],
                          capture_output=True, text=True, check=True)
     assert "--port" in out.stdout and "--no-browser" in out.stdout
+
+
+def test_show_embeds_one_background_playground_in_a_notebook() -> None:
+    from autograd_mini import playground
+
+    first, again = playground.show(), playground.show(height=400)
+    try:
+        assert first.src == again.src and "height='400'" in again._repr_html_()
+        status, _ = request(playground._shown, "GET", "/")
+        assert status == 200
+    finally:
+        assert playground._shown is not None
+        playground._shown.stop()
+        playground._shown = None

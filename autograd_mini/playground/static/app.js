@@ -71,7 +71,7 @@ async function applyExpression() {
     await redraw(performance.now());
   } catch (e) {
     showError("expr-error", e);
-    $("graph").classList.add("stale");
+    $("expr-result").classList.add("stale");
   }
   pg.applied += 1;
 }
@@ -134,7 +134,7 @@ async function redraw(t0) {
     });
   } catch (e) {
     showError("expr-error", e);
-    $("graph").classList.add("stale");
+    $("expr-result").classList.add("stale");
   } finally {
     pg.answers += 1;
     ex.busy = false;
@@ -149,7 +149,7 @@ async function redraw(t0) {
 function showGraph(g) {
   const graph = $("graph");
   graph.innerHTML = g.svg;
-  graph.classList.remove("stale");
+  $("expr-result").classList.remove("stale");
   const body = $("grads").querySelector("tbody");
   body.textContent = "";
   $("grads").querySelector("th:last-child").textContent = `gradient d${g.root.name}/d·`;
@@ -302,11 +302,18 @@ function showDescent(last) {
     ? `last step: dloss/dw = (${last.before.grads.map((x) => text(x, 6)).join(", ")}), ` +
       `w ← w − lr·dloss/dw = (${last.after.w.map((x) => text(x, 6)).join(", ")})`
     : "press step: predict, loss, backpropagate, update";
-  plotCurve($("gd-curve"), gd.losses, "loss per step");
+  plotCurve($("gd-curve"), gd.losses, "loss after each step (step 0: the start)", 0);
 }
 
 // ------------------------------------------------------------------ plots
-function plotCurve(svg, values, title) {
+function axis(x) {
+  // an axis label: 3 significant digits, in exponent form when very small or large
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(2) : text(x, 3);
+}
+
+function plotCurve(svg, values, title, first = 1) {
+  // values[i] is drawn at x = first + i (the step or epoch it belongs to)
   const W = Number(svg.getAttribute("width")), H = Number(svg.getAttribute("height"));
   const L = 56, R = 10, T = 20, B = 22;
   const finite = values.filter((v) => typeof v === "number" && Number.isFinite(v));
@@ -323,9 +330,9 @@ function plotCurve(svg, values, title) {
     }
     out += `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none"
       stroke="#bbb"/><text x="${L - 4}" y="${T + 9}" font-size="11" text-anchor="end">
-      ${text(hi, 3)}</text><text x="${L - 4}" y="${H - B}" font-size="11" text-anchor="end">
-      ${text(lo, 3)}</text><text x="${L}" y="${H - 6}" font-size="11">1</text>
-      <text x="${W - R}" y="${H - 6}" font-size="11" text-anchor="end">${n}</text>
+      ${axis(hi)}</text><text x="${L - 4}" y="${H - B}" font-size="11" text-anchor="end">
+      ${axis(lo)}</text><text x="${L}" y="${H - 6}" font-size="11">${first}</text>
+      <text x="${W - R}" y="${H - 6}" font-size="11" text-anchor="end">${first + n - 1}</text>
       <polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${pts.join(" ")}"/>`;
   }
   svg.innerHTML = out;
