@@ -79,6 +79,36 @@ def test_the_graph_is_the_engines(server: Any) -> None:
     assert post(server, "/api/parse", {"expression": "x*y + x"})[1]["names"] == ["x", "y"]
 
 
+def test_named_steps_give_the_courses_graph(server: Any) -> None:
+    from autograd_mini import backprop_steps, explain
+    from autograd_mini.cli.demo import build
+
+    course = {"expression": "g = -2*w1; y = w2 + g; z = y*w3", "at": ["w1=3", "w2=4", "w3=5"]}
+    _, g = post(server, "/api/graph", course)
+    ex = build()
+    ex.z.backward()
+    assert g["names"] == ["w1", "w2", "w3"] and g["where"] == []
+    assert g["explain"]["w1"] == str(explain(ex.z, ex.w1)) == (
+        "dz/dw1 = dz/dy · dy/dg · dg/dw1 = 5 · 1 · (-2) = -10")
+    assert "∂g/∂w1 = &#45;2" in g["svg"] and "∂z/∂y = 5" in g["svg"]
+    _, frames = post(server, "/api/steps", course)
+    assert [f["lines"] for f in frames["frames"]] == [s.lines() for s in backprop_steps(
+        build().z)]
+
+
+@pytest.mark.parametrize(("expression", "message"), [
+    ("g = -2*w1; w2 + g; z = g", "step 2 (w2 + g): only the last step may be left without"),
+    ("g = 1; g = 2", "step 2 (g = 2): g is defined twice"),
+    ("y = x + g; g = 2", "g is used as a variable before this step defines it"),
+    ("exp = 2*x", "exp cannot be a name"),
+    ("g = (x + ; z = g", "step 1 (g = (x +): cannot read the expression at column 1"),
+    (" ; ", "the expression is empty"),
+])
+def test_bad_steps_say_which_step(server: Any, expression: str, message: str) -> None:
+    status, answer = post(server, "/api/graph", {"expression": expression, "at": ["x=1"]})
+    assert status == 400 and message in answer["error"]
+
+
 def test_nan_and_inf_travel_as_text(server: Any) -> None:
     status, g = post(server, "/api/graph", {"expression": "log(x)", "at": ["x=-1"]})
     assert status == 200 and g["root"]["data"] == "nan" and g["root"]["text"] == "nan"

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from autograd_mini import Value
+from autograd_mini import Value, explain
 from autograd_mini.cli.demo import build, descend
 from autograd_mini.playground import start
 from autograd_mini.viz.explain import fmt
@@ -122,12 +122,15 @@ def test_slider_redraws_the_graph_with_the_engines_gradient(page: Any, shots: Pa
     z = x * y + x.tanh()
     z.backward()
     assert shown_grads(page) == {"x": fmt(x.grad), "y": fmt(y.grad)}
-    assert page.inner_text("#root-value").endswith(f"= {fmt(z.data)}")
+    assert page.inner_text("#root-value") == f"z = x*y + tanh(x) = {fmt(z.data)}"
+
+
+COURSE = "g = -2*w1; y = w2 + g; z = y*w3"
 
 
 def test_the_worked_example_redraws_as_the_slider_moves(page: Any, shots: Path) -> None:
-    set_expression(page, "(w2 + -2*w1)*w3")
-    assert shown_grads(page) == {"w2": "5", "w1": "-10", "w3": "-2"}
+    set_expression(page, COURSE)
+    assert shown_grads(page) == {"w1": "-10", "w2": "5", "w3": "-2"}
     page.evaluate("window.__pg.redrawMs = []")
     page.focus("#slider-w1")
     for _ in range(20):
@@ -142,7 +145,8 @@ def test_the_worked_example_redraws_as_the_slider_moves(page: Any, shots: Path) 
     wait_until(page, "document.querySelector('#value-w1').value === '5'")
     assert shown_grads(page) == {"w2": fmt(ex.w2.grad), "w1": fmt(ex.w1.grad),
                                  "w3": fmt(ex.w3.grad)}
-    assert "∂t1/∂w1 = -2" in page.inner_text("#graph")  # the local derivative on its edge
+    assert "∂g/∂w1 = -2" in page.inner_text("#graph")  # the local derivative on its edge
+    assert page.inner_text("#explain").splitlines()[0] == str(explain(ex.z, ex.w1))
     page.screenshot(path=str(shots / "expression.png"), full_page=True)
 
 
@@ -155,7 +159,7 @@ def test_bad_input_shows_the_clis_message(page: Any, shots: Path) -> None:
             parse_expression(text)
         assert page.inner_text("#expr-error") == str(caught.value)
     page.screenshot(path=str(shots / "error.png"), full_page=True)
-    set_expression(page, "(w2 + -2*w1)*w3")
+    set_expression(page, COURSE)
     assert page.is_hidden("#expr-error")
     count = page.evaluate("window.__pg.answers")
     page.fill("#value-w3", "abc")
@@ -173,11 +177,8 @@ def test_bad_input_shows_the_clis_message(page: Any, shots: Path) -> None:
 
 def test_backprop_step_by_step(page: Any, shots: Path) -> None:
     from autograd_mini import backprop_steps
-    from autograd_mini.cli.expr import parse_expression
 
-    root, _ = parse_expression("(w2 + -2*w1)*w3").evaluate({"w1": 3, "w2": 4, "w3": 5})
-    root.label = "z"
-    expected = [s.lines() for s in backprop_steps(root)]
+    expected = [s.lines() for s in backprop_steps(build().z)]  # the demo's g, y, z
     page.click("#tabs button[data-view=steps]")
     page.wait_for_selector("#step-graph svg")
     assert page.inner_text("#step-count") == f"frame 1 of {len(expected)}"
@@ -186,7 +187,7 @@ def test_backprop_step_by_step(page: Any, shots: Path) -> None:
     page.click("#step-next")
     assert page.inner_text("#step-count") == "frame 3 of 6"
     assert page.inner_text("#step-lines").splitlines() == expected[2]
-    assert "dz/dt1 · dt1/dw1 = 5 · (-2) = -10" in page.inner_text("#step-lines")
+    assert "dz/dg · dg/dw1 = 5 · (-2) = -10" in page.inner_text("#step-lines")
     assert 'fill="#ffd966"' in page.inner_html("#step-graph")  # the current node, yellow
     page.screenshot(path=str(shots / "steps.png"), full_page=True)
     page.click("#step-back")

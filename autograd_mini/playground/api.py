@@ -4,7 +4,8 @@ Each function checks its request and raises :class:`BadRequest` with a message a
 can act on (for expressions, the very message ``autograd-mini grad`` prints). Every number
 in an answer is the engine's: a Value graph built by the CLI's safe parser, its
 ``backward()``, ``backprop_steps`` and ``optim.SGD``. No request can run code: an
-expression is only ever parsed by :func:`autograd_mini.cli.expr.parse_expression`.
+expression, or each named step of one (``g = -2*w1; y = w2 + g; z = y*w3``, see
+:mod:`.program`), is only ever parsed by :func:`autograd_mini.cli.expr.parse_expression`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..cli.expr import FUNCTIONS, ExpressionError, parse_expression
+from ..cli.expr import FUNCTIONS, ExpressionError
+from .program import parse_program
 
 __all__ = ["MAX_EXPRESSION", "MAX_VARIABLES", "BadRequest", "descent", "descent_setup", "graph",
            "parse", "steps"]
@@ -52,7 +54,7 @@ def _expression(req: dict[str, Any]) -> Any:
     if len(text.strip()) > MAX_EXPRESSION:
         raise ExpressionError(f"the expression is {len(text.strip())} characters long; at most "
                               f"{MAX_EXPRESSION} are accepted in the playground")
-    return parse_expression(text)
+    return parse_program(text)
 
 
 def _values(req: dict[str, Any], names: tuple[str, ...]) -> dict[str, float]:
@@ -84,8 +86,6 @@ def _built(req: dict[str, Any]) -> tuple[Any, Any, dict[str, Any], dict[str, flo
     parse(req)
     values = _values(req, expression.names)
     root, leaves = expression.evaluate(values)
-    if root.label == "" and root not in leaves.values():
-        root.label = next(n for n in ("z", "f", "out", "result", "value") if n not in leaves)
     return expression, root, leaves, values
 
 
@@ -117,6 +117,9 @@ def graph(req: dict[str, Any]) -> dict[str, Any]:
         "expression": expression.text,
         "names": list(expression.names),
         "root": {"name": root.label, "data": root.data, "text": fmt(root.data)},
+        "summary": (f"{root.label} = {expression.text} = {fmt(root.data)}"
+                    if len(expression.steps) == 1 and expression.steps[0][0] is None
+                    else f"{root.label} = {fmt(root.data)}"),
         "grads": [{"name": n, "value": values[n], "grad": leaves[n].grad,
                    "text": fmt(leaves[n].grad)} for n in expression.names],
         "where": [f"{names[n]} = {formula(n, names)}" for n in auto],

@@ -162,7 +162,7 @@ function showGraph(g) {
     tr.children[2].textContent = row.text;
     body.appendChild(tr);
   }
-  $("root-value").textContent = `${g.root.name} = ${g.expression} = ${g.root.text}`;
+  $("root-value").textContent = g.summary;
   $("where").textContent = g.where.length ? "where " + g.where.join(", ") : "";
   $("explain").textContent = g.names.map((n) => g.explain[n]).join("\n");
   pg.graphs += 1;
