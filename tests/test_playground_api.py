@@ -135,6 +135,9 @@ def test_bad_input_gets_the_clis_message_and_the_server_keeps_serving(
 def test_limits_on_sizes_and_values(server: Any) -> None:
     status, answer = post(server, "/api/graph", {"expression": "x+" * 300 + "x", "at": ["x=1"]})
     assert status == 400 and "at most 500 are accepted in the playground" in answer["error"]
+    many = " + ".join(f"v{i}" for i in range(13))
+    status, answer = post(server, "/api/parse", {"expression": many})
+    assert status == 400 and "13 variables; the playground takes at most 12" in answer["error"]
     status, answer = post(server, "/api/graph", {"expression": "x", "at": ["x=1e300"]})
     assert status == 400 and "out of range" in answer["error"]
     status, answer = request(server, "POST", "/api/graph", b"x" * (MAX_BODY + 1))

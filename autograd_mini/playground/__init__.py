@@ -77,7 +77,7 @@ def _server(port: int, quiet: bool) -> PlaygroundServer:
         return PlaygroundServer(port, quiet=quiet)
     except OSError as exc:
         raise OSError(f"cannot serve the playground on 127.0.0.1:{port}: {exc.strerror or exc}"
-                      " (is another program using that port? port=0 picks a free one)"
+                      " (another program may be using that port; port 0 picks a free one)"
                       ) from None
 
 

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..cli.expr import FUNCTIONS, ExpressionError
-from .program import parse_program
+from .program import Program, parse_program
 
 __all__ = ["MAX_EXPRESSION", "MAX_VARIABLES", "BadRequest", "descent", "descent_setup", "graph",
            "parse", "steps"]
@@ -49,12 +49,16 @@ def _number(req: dict[str, Any], key: str, low: float, high: float, what: str) -
     return x
 
 
-def _expression(req: dict[str, Any]) -> Any:
+def _expression(req: dict[str, Any]) -> Program:
     text = _field(req, "expression", str, "text, the expression")
     if len(text.strip()) > MAX_EXPRESSION:
         raise ExpressionError(f"the expression is {len(text.strip())} characters long; at most "
                               f"{MAX_EXPRESSION} are accepted in the playground")
-    return parse_program(text)
+    program = parse_program(text)
+    if len(program.names) > MAX_VARIABLES:
+        raise BadRequest(f"the expression has {len(program.names)} variables; the "
+                         f"playground takes at most {MAX_VARIABLES}")
+    return program
 
 
 def _values(req: dict[str, Any], names: tuple[str, ...]) -> dict[str, float]:
@@ -80,10 +84,9 @@ def _values(req: dict[str, Any], names: tuple[str, ...]) -> dict[str, float]:
     return values
 
 
-def _built(req: dict[str, Any]) -> tuple[Any, Any, dict[str, Any], dict[str, float]]:
+def _built(req: dict[str, Any]) -> tuple[Program, Any, dict[str, Any], dict[str, float]]:
     """The checked expression, its root (labelled as the CLI labels it), leaves and values."""
     expression = _expression(req)
-    parse(req)
     values = _values(req, expression.names)
     root, leaves = expression.evaluate(values)
     return expression, root, leaves, values
@@ -93,12 +96,6 @@ def _built(req: dict[str, Any]) -> tuple[Any, Any, dict[str, Any], dict[str, flo
 def parse(req: dict[str, Any]) -> dict[str, Any]:
     """The expression's variables, first use first (the page makes a slider for each)."""
     expression = _expression(req)
-    if len(expression.names) > MAX_VARIABLES:
-        raise BadRequest(f"the expression has {len(expression.names)} variables; the "
-                         f"playground takes at most {MAX_VARIABLES}")
-    clash = [n for n in expression.names if n in FUNCTIONS]
-    if clash:  # cannot happen (the parser refuses them), kept as the CLI's message
-        raise ExpressionError(f"--at: {', '.join(clash)} is a function, not a variable")
     return {"expression": expression.text, "names": list(expression.names)}
 
 
