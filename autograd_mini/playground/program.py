@@ -15,12 +15,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..cli.expr import FUNCTIONS, Expression, ExpressionError, _evaluate, parse_expression
+from ..cli.expr import (
+    FUNCTIONS,
+    Expression,
+    ExpressionError,
+    _evaluate,
+    normalize_name,
+    parse_expression,
+)
 from ..scalar import Value
 
 __all__ = ["Program", "parse_program"]
 
-_ASSIGN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.S)
+_ASSIGN = re.compile(r"\s*([^\W\d]\w*)\s*=(?!=)(.*)\Z", re.S)
 ROOT_NAMES = ("z", "f", "out", "result", "value")  # as the CLI names an unnamed result
 
 
@@ -67,7 +74,7 @@ def parse_program(text: str) -> Program:
     defined: set[str] = set()
     for i, part in enumerate(parts, 1):
         match = _ASSIGN.match(part)
-        name, body = (match.group(1), match.group(2)) if match else (None, part)
+        name, body = (normalize_name(match.group(1)), match.group(2)) if match else (None, part)
         where = f"step {i} ({part.strip()}): " if len(parts) > 1 else ""
         if name is None and i < len(parts):
             raise ExpressionError(f"{where}only the last step may be left without a name; "
