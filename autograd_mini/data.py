@@ -5,6 +5,7 @@ The generators make data from a seed, with nothing to download::
     X, y = make_moons(100, noise=0.1, seed=1)       # two interleaving half circles
     X, y = make_circles(100, noise=0.05, seed=1)    # a ring around a disc
     X, y = make_spirals(300, n_classes=3, seed=1)   # arms winding out from the centre
+    X, y = make_linear(100, noise=0.1, seed=1)      # two classes on either side of a line
     X, y = make_linear_regression(50, seed=1)       # y = X·w + b + noise
 
 Each returns NumPy arrays: ``X`` of shape (n_samples, n_features) in float64 and ``y``
@@ -34,6 +35,7 @@ __all__ = [
     "DataLoader",
     "load_digits",
     "make_circles",
+    "make_linear",
     "make_linear_regression",
     "make_moons",
     "make_spirals",
@@ -149,6 +151,28 @@ def make_spirals(n_samples: int = 100, *, n_classes: int = 2, noise: float = 0.2
     X, y = np.vstack(Xs), np.concatenate(ys)
     if shuffle:
         X, y = _shuffled(X, y, rng)
+    return X, y
+
+
+def make_linear(n_samples: int = 100, *, noise: float | None = 0.1, shuffle: bool = True,
+                seed: Seed = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two classes on either side of a straight line: the simplest toy classification.
+
+    Points are uniform in the square [-1, 1]², the class being 1 above the line
+    ``x2 = 0.5·x1`` and 0 below it; then ``noise`` (a standard deviation) is added to every
+    coordinate, so that with noise a few points cross the line. Separable by a network
+    with no hidden layer (logistic regression) when ``noise`` is 0 or None.
+    """
+    who = "make_linear"
+    n = _count(n_samples, who)
+    noise = _noise(noise, who)
+    rng = _random_state(seed, who)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    y = (X[:, 1] > 0.5 * X[:, 0]).astype(np.intp)
+    if shuffle:
+        X, y = _shuffled(X, y, rng)
+    if noise is not None:
+        X += rng.normal(scale=noise, size=X.shape)
     return X, y
 
 

@@ -81,6 +81,11 @@ class History:
     steps: int = 0
     interrupted: bool = False
 
+    def _repr_html_(self) -> str:  # Jupyter: the loss per step as a small plot, and a table
+        from .viz.notebook import history_html
+
+        return history_html(self)
+
 
 def _batches(data: Any, who: str) -> Any:
     """A re-iterable source of (inputs, targets) batches."""

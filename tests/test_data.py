@@ -185,3 +185,15 @@ def test_single_array_and_dataset_objects() -> None:
 def test_loader_errors(make, error, match) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=match):
         make()
+
+
+def test_linear_classes_lie_on_either_side_of_a_line() -> None:
+    X, y = data.make_linear(200, noise=None, seed=3)
+    assert X.shape == (200, 2) and X.dtype == np.float64 and set(y) == {0, 1}
+    np.testing.assert_array_equal(y, (X[:, 1] > 0.5 * X[:, 0]).astype(np.intp))
+    a, b = data.make_linear(50, seed=4), data.make_linear(50, seed=4)
+    np.testing.assert_array_equal(a[0], b[0])
+    noisy, labels = data.make_linear(200, noise=0.3, seed=3)
+    assert labels.tolist() == y.tolist() and not np.allclose(noisy, X)
+    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+        data.make_linear(10, noise=-1)

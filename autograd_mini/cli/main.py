@@ -41,7 +41,22 @@ def _parser() -> argparse.ArgumentParser:
                       help="also print each gradient as the chain rule with numbers")
     grad.add_argument("--steps", action="store_true",
                       help="also print the backward pass one node at a time")
+    serve = sub.add_parser("serve", help="the playground: a local web page to see the engine "
+                           "move (http://127.0.0.1:8765/)")
+    serve.add_argument("--port", type=int, default=8765, help="the port (0: any free one)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ..playground import serve
+
+    try:
+        serve(args.port, open_browser=not args.no_browser)
+    except OSError as exc:
+        print(f"autograd-mini serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _values(pairs: list[str]) -> dict[str, float]:
@@ -158,5 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "grad":
         return _grad(args)
+    if args.command == "serve":
+        return _serve(args)
     parser.print_help()
     return 2

@@ -478,6 +478,11 @@ class Module:
         """The settings shown between the parentheses of this module's repr."""
         return ""
 
+    def _repr_html_(self) -> str:  # Jupyter: the layers and parameter counts as a table
+        from ..viz.notebook import module_html
+
+        return module_html(self)
+
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []

@@ -250,6 +250,11 @@ class Value:
         """Name of the operation that made this Value ('' for a leaf)."""
         return "" if self._op is None else self._op.name
 
+    def _repr_html_(self) -> str:  # Jupyter: a card with data and grad, then the graph
+        from ..viz.notebook import value_html
+
+        return value_html(self)
+
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"

@@ -312,6 +312,11 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
             raise TypeError("iteration over a 0-d tensor (it holds one number; use t.item())")
         return (self[i] for i in range(len(self.data)))
 
+    def _repr_html_(self) -> str:  # Jupyter: shape, dtype, a summary of the numbers, grad
+        from ..viz.notebook import tensor_html
+
+        return tensor_html(self)
+
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         extras = []

@@ -145,6 +145,11 @@ class Explanation:
     def __repr__(self) -> str:
         return f"<Explanation of {self._d(self.root, self.wrt)}: {len(self.terms)} path(s)>\n{self}"
 
+    def _repr_html_(self) -> str:  # Jupyter without MathJax too: stacked fractions
+        from .notebook import explanation_html
+
+        return explanation_html(self)
+
     def _repr_latex_(self) -> str:
         """The derivation as an aligned equation, for Jupyter (same numbers as ``str()``)."""
         def d(top: Any, bottom: Any) -> str:
