@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
-from ..tensors.factories import _generator
+from ..tensors.factories import default_generator
 from ..tensors.nodes import _describe, _float_dtype, _init_leaf, _to_array
 from ..tensors.tensor import Tensor
 from ..tensors.versions import _shared_counter
@@ -667,7 +667,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Draw new initial weights and biases (PyTorch's ``reset_parameters``)."""
-        rng = _generator[0]
+        rng = default_generator()
         fan_in = self.in_features
         a = math.sqrt(5)  # kaiming_uniform_(weight, a=sqrt(5)), as torch.nn.Linear
         gain = math.sqrt(2.0 / (1 + a * a))

@@ -17,13 +17,23 @@ if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exi
 __all__ = ["arange", "as_tensor", "float32", "float64", "from_numpy", "full", "manual_seed",
            "ones", "rand", "randn", "zeros"]
 
-_generator = [np.random.default_rng()]
+# The default random generator, made on first use: importing numpy.random costs about as
+# much as the rest of `import autograd_mini`.
+_generator: list[np.random.Generator | None] = [None]
+
+
+def default_generator() -> np.random.Generator:
+    """The generator randn, rand and the layers' initialisation draw from (see manual_seed)."""
+    rng = _generator[0]
+    if rng is None:
+        rng = _generator[0] = np.random.default_rng()
+    return rng
 
 
 def manual_seed(seed: int) -> np.random.Generator:
     """Seed the default random generator (used by randn and rand), as ``torch.manual_seed``."""
-    _generator[0] = np.random.default_rng(seed)
-    return _generator[0]
+    rng = _generator[0] = np.random.default_rng(seed)
+    return rng
 
 
 def _size_arg(size: tuple[Any, ...], who: str) -> Shape:
@@ -99,7 +109,7 @@ def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any =
     """Standard normal samples. Seed with :func:`manual_seed`, or pass a NumPy
     ``generator=np.random.default_rng(seed)`` for a stream of your own."""
     dt = np.float64 if dtype is None else _float_dtype(dtype, "randn")
-    rng = _generator[0] if generator is None else generator
+    rng = default_generator() if generator is None else generator
     data = rng.standard_normal(_size_arg(size, "randn"), dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "randn")
 
@@ -108,7 +118,7 @@ def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = 
          requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) (seeded like :func:`randn`)."""
     dt = np.float64 if dtype is None else _float_dtype(dtype, "rand")
-    rng = _generator[0] if generator is None else generator
+    rng = default_generator() if generator is None else generator
     data = rng.random(_size_arg(size, "rand"), dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "rand")
 
