@@ -18,7 +18,9 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import BINARY, UNARY, shares_of, topological_order
+import numpy as np
+
+from ..engine import BINARY, UNARY, parents, shares_of, topological_order
 
 __all__ = ["Explanation", "PathTerm", "explain", "fmt", "fmt_factor", "node_names"]
 
@@ -61,23 +63,43 @@ def node_names(root: Any) -> dict[Any, str]:
     return names
 
 
+def unit_gradient(node: Any) -> Any:
+    """The incoming gradient 1 in the form ``node``'s rule takes: ``1.0`` for a Value, an
+    array of ones of the node's shape and dtype for a Tensor (whose rules read ``g.shape``
+    and compute in ``g``'s dtype, as the engine's seed is made)."""
+    data = node.data
+    return np.ones(data.shape, data.dtype) if isinstance(data, np.ndarray) else 1.0
+
+
+def as_number(d: Any) -> Any:
+    """A one-element array as a number (a NumPy scalar of its dtype, so products keep the
+    precision the engine computes in); anything else unchanged."""
+    if isinstance(d, np.ndarray) and d.size == 1:
+        return d.reshape(())[()]
+    return d
+
+
 def local_derivatives(node: Any) -> list[tuple[Any, Any]]:
-    """``[(parent, d node / d parent), ...]`` for each operand edge (a*a has two)."""
+    """``[(parent, d node / d parent), ...]`` for each operand edge (a*a has two).
+
+    The node's rule is applied to the gradient 1 (:func:`unit_gradient`). A Tensor rule
+    returns its share as an array of the parent's shape: a one-element one is given as a
+    number; for bigger ones it is the sum of a Jacobian's rows, no local derivative.
+    """
     op = node._op
     if op is None:
         return []
-    out = node.data
+    g, out = unit_gradient(node), node.data
     if op.arity == UNARY:
-        return [(node._a, op.backward[0](1.0, node._a.data, node._b, out))]
-    if op.arity == BINARY:
+        found = [(node._a, op.backward[0](g, node._a.data, node._b, out))]
+    elif op.arity == BINARY:
         a, b = node._a, node._b
-        result = []
-        for parent, d in zip((a, b), op.backward):
-            if parent.requires_grad:
-                result.append((parent, d(1.0, a.data, b.data, out)))
-        return result
-    shares = shares_of(op, op.backward[0](1.0, [p.data for p in node._a], node._b, out))
-    return [(p, s) for p, s in zip(node._a, shares) if s is not None and p.requires_grad]
+        found = [(parent, d(g, a.data, b.data, out))
+                 for parent, d in zip((a, b), op.backward) if parent.requires_grad]
+    else:
+        shares = shares_of(op, op.backward[0](g, [p.data for p in node._a], node._b, out))
+        found = [(p, s) for p, s in zip(node._a, shares) if s is not None and p.requires_grad]
+    return [(p, as_number(d)) for p, d in found]
 
 
 @dataclass
@@ -220,11 +242,12 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
     if wrt not in position:
         return Explanation(root, wrt, {**names, wrt: getattr(wrt, "label", "") or "x"}, [], 0,
                            0.0, 0.0)
-    edges = {node: local_derivatives(node) for node in order[position[wrt] :]}
+    edges = _edges_to(wrt, order[position[wrt] + 1 :])
     # Number of paths from each node down to wrt (nodes before wrt cannot reach it).
     n_paths: dict[Any, int] = {wrt: 1}
     for node in order[position[wrt] + 1 :]:
-        n_paths[node] = sum(n_paths.get(p, 0) for p, _ in edges[node])
+        n_paths[node] = sum(n_paths.get(p, 0) for p, _ in edges.get(node, ()))
+    _check_one_number_each(root, wrt, n_paths, names)
     total_paths = n_paths.get(root, 0)
     engine_total = _engine_gradient(root, wrt)
     if total_paths <= max_paths:
@@ -243,6 +266,32 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
             "another order, and floating-point rounding depends on the order)"
         )
     return Explanation(root, wrt, names, terms, total_paths, total, engine_total, complete, notes)
+
+
+def _edges_to(wrt: Any, later: list[Any]) -> dict[Any, list[tuple[Any, Any]]]:
+    """The local derivatives of the nodes computed from ``wrt`` (``later``: the nodes after
+    it, in topological order); no other node is on a path, and its rule is not run."""
+    depends = {wrt}
+    edges = {}
+    for node in later:
+        if any(p in depends for p in parents(node)):
+            depends.add(node)
+            edges[node] = local_derivatives(node)
+    return edges
+
+
+def _check_one_number_each(root: Any, wrt: Any, n_paths: dict[Any, int],
+                           names: dict[Any, str]) -> None:
+    """Every node on a path must hold one number: through an array the chain rule's factor
+    is a Jacobian, and the products of numbers this explanation prints would be wrong."""
+    for node, count in n_paths.items():
+        if count and getattr(node, "size", 1) != 1:
+            raise ValueError(
+                f"explain: {names[node]} has shape {node.shape} and lies on a path from "
+                f"{names[wrt]} to {names[root]}; the chain rule with numbers needs one number "
+                "at each node of a path (through an array, a step's factor is a Jacobian). "
+                "Use backprop_steps() or draw() to follow the gradient through arrays."
+            )
 
 
 def _check_max_paths(max_paths: Any) -> None:
