@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("Digits MLP, Adam, 30 epochs, beside PyTorch (issue 5)", "digits.py"),
     ("Drawing graphs of about 1,000 values as SVG (issue 4)", "draw_render.py"),
     ("Loading a 100 MB state_dict (issue 17)", "load_state_dict.py"),
+    ("explain() on long chains (issue 18)", "explain_paths.py"),
     ("Start-up: import autograd_mini and a CLI call against import numpy (issue 14)",
      "imports.py"),
 ]

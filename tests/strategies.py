@@ -988,13 +988,21 @@ TENSOR_FUZZ_OPS = _tensor_ops()
 
 
 @st.composite
-def tensor_programs(draw: Any, max_ops: int = 10) -> Program:
-    """Random DAGs over every Tensor op, on leaves of shapes that broadcast together."""
+def tensor_programs(draw: Any, max_ops: int = 10, one_element: bool = False) -> Program:
+    """Random DAGs over every Tensor op, on leaves of shapes that broadcast together.
+
+    ``one_element``: every node holds one number (leaves of shapes (), (1,) and (1, 1); a
+    step whose result has more elements is left out), as explain() needs.
+    """
     import numpy as np
 
     from autograd_mini import Tensor, no_grad
 
-    leaf_shapes = draw(broadcast_shapes(draw(st.integers(1, 3)), max_dims=3))
+    if one_element:
+        leaf_shapes = draw(st.lists(st.sampled_from([(), (1,), (1, 1)]), min_size=1,
+                                    max_size=3))
+    else:
+        leaf_shapes = draw(broadcast_shapes(draw(st.integers(1, 3)), max_dims=3))
     leaves = [draw(arrays(s, -2, 2)) for s in leaf_shapes]
     steps: list[tuple[str, Callable[..., Any], tuple[int, ...]]] = [
         ("leaf", None, (i,)) for i in range(len(leaves))]  # type: ignore[misc]
@@ -1005,6 +1013,8 @@ def tensor_programs(draw: Any, max_ops: int = 10) -> Program:
         if built is None:
             continue
         fn, args, new = built
+        if one_element and any(a.size != 1 for a in new):
+            continue
         if new:  # the op's new leaf becomes a node first
             steps.append(("leaf", None, (len(leaves),)))  # type: ignore[arg-type]
             leaves.append(new[0])
@@ -1012,7 +1022,8 @@ def tensor_programs(draw: Any, max_ops: int = 10) -> Program:
             args = tuple(len(nodes) - 1 if a == -1 else a for a in args)
         with no_grad():
             out = fn(*(Tensor(nodes[i]) for i in args)).data
-        if out.size == 0 or not np.all(np.isfinite(out)) or np.abs(out).max() > 1e3:
+        if (out.size != 1 if one_element else out.size == 0) or not np.all(
+                np.isfinite(out)) or np.abs(out).max() > 1e3:
             continue  # keep the numbers tame (a new leaf stays: unused, its gradient is 0)
         steps.append((name, fn, args))
         nodes.append(out)

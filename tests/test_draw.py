@@ -312,6 +312,17 @@ def test_one_element_tensors_get_numbers_on_edges() -> None:
     assert [e.label for e in edges(draw(y).source) if e.label] == ["∂y/∂x = 3"]
 
 
+def test_one_element_tensor_edges_every_rule_and_every_operand() -> None:
+    # the ADD rule reads g.shape: a Python 1.0 for g made draw raise AttributeError; and an
+    # operand that needs no gradient lost its edge (issue 18)
+    t = Tensor(2.0, requires_grad=True, label="t")
+    c = Tensor(3.0, label="c")
+    z = t + t * c
+    z.label = "z"
+    assert sorted(e.label for e in edges(draw(z).source) if e.label) == [
+        "∂t1/∂c", "∂t1/∂t = 3", "∂z/∂t = 1", "∂z/∂t1 = 1"]
+
+
 def test_summarize() -> None:
     assert summarize(None) == "None"
     assert summarize(np.array(2.5)) == "2.5"

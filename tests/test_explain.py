@@ -176,3 +176,97 @@ def test_max_paths_takes_any_integer_type() -> None:
     assert len(explain(out, x, max_paths=np.int64(2)).terms) == 2
     assert len(explain(out, x, max_paths=1).terms) == 1
     assert explain(out, x, max_paths=8).complete
+
+
+# ------------------------------------------------------------------ one-element tensors
+# Each Tensor rule is applied to a gradient of ones of the node's shape and dtype (the ADD
+# rule reads g.shape): a Python 1.0 made explain raise AttributeError on these (issue 18).
+def _t() -> object:
+    from autograd_mini import Tensor
+
+    return Tensor(2.0, requires_grad=True, label="t")
+
+
+@pytest.mark.parametrize("make, lines", [
+    (lambda t: t + t, ["path 1: dz/dt = 1", "path 2: dz/dt = 1", "dz/dt = 1 + 1 = 2"]),
+    (lambda t: t * t + t, ["path 1: dz/dt = dz/dt1 · dt1/dt = 1 · 2 = 2",
+                           "path 2: dz/dt = dz/dt1 · dt1/dt = 1 · 2 = 2",
+                           "path 3: dz/dt = 1", "dz/dt = 2 + 2 + 1 = 5"]),
+    (lambda t: t.exp() + t, [f"path 1: dz/dt = dz/dt1 · dt1/dt = 1 · {math.exp(2)!r} = "
+                             f"{math.exp(2)!r}", "path 2: dz/dt = 1",
+                             f"dz/dt = {math.exp(2)!r} + 1 = {math.exp(2) + 1!r}"]),
+    (lambda t: t - t * 2, ["path 1: dz/dt = 1", "path 2: dz/dt = dz/dt1 · dt1/dt = (-1) · 2 = -2",
+                           "dz/dt = 1 + (-2) = -1"]),
+], ids=["t+t", "t*t+t", "exp(t)+t", "t-t*2"])
+def test_explain_zero_d_tensor_graphs(make: object, lines: list[str]) -> None:
+    t = _t()
+    z = make(t)  # type: ignore[operator]
+    z.label = "z"
+    assert explain(z, t).lines() == lines
+    z.backward()
+    assert explain(z, t).total == t.grad.item()  # type: ignore[attr-defined]
+
+
+def test_explain_a_one_element_vector_summed() -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+
+    t = Tensor(np.array([2.0]), requires_grad=True, label="t")
+    z = (t * t + t).sum()
+    z.label = "z"
+    assert explain(z, t).lines() == [
+        "path 1: dz/dt = dz/dt2 · dt2/dt1 · dt1/dt = 1 · 1 · 2 = 2",
+        "path 2: dz/dt = dz/dt2 · dt2/dt1 · dt1/dt = 1 · 1 · 2 = 2",
+        "path 3: dz/dt = dz/dt2 · dt2/dt = 1 · 1 = 1",
+        "dz/dt = 2 + 2 + 1 = 5",
+    ]
+
+
+def test_explain_keeps_a_float32_graph_in_float32() -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+
+    t = Tensor(np.float32(0.3), requires_grad=True, label="t")
+    z = t.exp() * t + t
+    e = explain(z, t)
+    assert {np.asarray(f).dtype for term in e.terms for f in term.factors} == {np.dtype(np.float32)}
+    z.backward()
+    assert e.total == e.engine_total == t.grad.item()  # the same float32 sums: no note
+    assert not e.notes
+
+
+def test_explain_through_a_cast_and_a_recorded_backward() -> None:
+    # the two rules no random program reaches: `to` (a dtype cast) and index_put (the
+    # gradient of indexing, in the graph a create_graph pass records)
+    import numpy as np
+
+    from autograd_mini import Tensor, grad
+
+    t = Tensor(np.float32(0.5), requires_grad=True, label="t")
+    z = t.to(np.float64) * t
+    z.backward()
+    assert explain(z, t).total == pytest.approx(t.grad.item(), rel=1e-7)
+    x = Tensor([2.0], requires_grad=True, label="x")
+    (g,) = grad(x[0] ** 3, x, create_graph=True)
+    assert str(explain(g.sum(), x)).endswith("= 1 · 1 · 1 · 3 · 4 · 1 = 12")
+
+
+def test_explain_refuses_an_array_on_the_way_with_what_to_use() -> None:
+    import numpy as np
+
+    from autograd_mini import Tensor
+
+    t = Tensor(2.0, requires_grad=True, label="t")
+    wide = t * np.ones(3)
+    wide.label = "wide"
+    z = wide.sum()
+    z.label = "z"
+    with pytest.raises(ValueError, match=r"^explain: wide has shape \(3,\) and lies on a path "
+                                         r"from t to z; .*backprop_steps\(\) or draw\(\)"):
+        explain(z, t)
+    W = Tensor(np.ones(3), requires_grad=True, label="W")  # an array off the path is fine
+    y = t * W.sum()
+    y.label = "y"
+    assert str(explain(y, t)) == "dy/dt = 3"

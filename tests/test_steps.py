@@ -180,3 +180,27 @@ def test_tensor_graph_steps_equal_the_engines_gradients() -> None:
     assert [e.local for e in matmul.edges] == [None]  # a Jacobian, not a number
     assert "times the Jacobian" in str(matmul)
     assert steps[0].svg().startswith("<?xml")
+
+
+def test_zero_d_tensor_steps_show_numbers() -> None:
+    # the local derivative of a Tensor node is its rule applied to ones of the node's shape
+    # and dtype: a Python 1.0 made this raise AttributeError in the ADD rule (issue 18)
+    import numpy as np
+
+    from autograd_mini import Tensor
+
+    s = Tensor(2.0, requires_grad=True, label="s")
+    z = s + s
+    z.label = "z"
+    steps = list(backprop_steps(z))
+    assert str(steps[0]) == (
+        "step 1 of 2: z gets the seed gradient dz/dz = 1\n"
+        "  to s: dz/dz · dz/ds = 1 · 1 = 1   (s's gradient so far: 1)\n"
+        "  to s: dz/dz · dz/ds = 1 · 1 = 1   (s's gradient so far: 2)")
+    assert [e.local for e in steps[0].edges] == [1.0, 1.0]
+    u = Tensor(np.array([2.0], dtype=np.float32), requires_grad=True, label="u")
+    q = (u * u + u).sum()
+    last = list(backprop_steps(q))[-1]
+    q.backward()
+    assert last.node is u and np.array_equal(last.gradient, u.grad)
+    assert str(last).endswith("(u.grad += 5)")

@@ -263,13 +263,11 @@ def _edge_derivatives(node: Any) -> list[tuple[Any, Any]]:
     ps = parents(node)
     if is_tensor(node) or any(is_tensor(p) for p in ps):
         # An array op's local derivative is a Jacobian: print a number only for 1-element arrays.
-        if getattr(node, "size", 0) == 1 and all(getattr(p, "size", 0) == 1 for p in ps):
-            try:
-                return [(p, np.asarray(d).item()) for p, d in local_derivatives(node)]
-            except (TypeError, ValueError):
-                pass
-        return [(p, None) for p in ps]
-    found = local_derivatives(node)
+        if getattr(node, "size", 0) != 1 or any(getattr(p, "size", 0) != 1 for p in ps):
+            return [(p, None) for p in ps]
+        found = [(p, np.asarray(d).item()) for p, d in local_derivatives(node)]
+    else:
+        found = local_derivatives(node)
     # local_derivatives leaves out parents that need no gradient; draw their edges anyway.
     result: list[tuple[Any, Any]] = []
     remaining = list(found)

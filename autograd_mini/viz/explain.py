@@ -18,7 +18,9 @@ import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import BINARY, UNARY, shares_of, topological_order
+import numpy as np
+
+from ..engine import BINARY, UNARY, parents, shares_of, topological_order
 
 __all__ = ["Explanation", "PathTerm", "explain", "fmt", "fmt_factor", "node_names"]
 
@@ -61,23 +63,43 @@ def node_names(root: Any) -> dict[Any, str]:
     return names
 
 
+def unit_gradient(node: Any) -> Any:
+    """The incoming gradient 1 in the form ``node``'s rule takes: ``1.0`` for a Value, an
+    array of ones of the node's shape and dtype for a Tensor (whose rules read ``g.shape``
+    and compute in ``g``'s dtype, as the engine's seed is made)."""
+    data = node.data
+    return np.ones(data.shape, data.dtype) if isinstance(data, np.ndarray) else 1.0
+
+
+def as_number(d: Any) -> Any:
+    """A one-element array as a number (a NumPy scalar of its dtype, so products keep the
+    precision the engine computes in); anything else unchanged."""
+    if isinstance(d, np.ndarray) and d.size == 1:
+        return d.reshape(())[()]
+    return d
+
+
 def local_derivatives(node: Any) -> list[tuple[Any, Any]]:
-    """``[(parent, d node / d parent), ...]`` for each operand edge (a*a has two)."""
+    """``[(parent, d node / d parent), ...]`` for each operand edge (a*a has two).
+
+    The node's rule is applied to the gradient 1 (:func:`unit_gradient`). A Tensor rule
+    returns its share as an array of the parent's shape: a one-element one is given as a
+    number; for bigger ones it is the sum of a Jacobian's rows, no local derivative.
+    """
     op = node._op
     if op is None:
         return []
-    out = node.data
+    g, out = unit_gradient(node), node.data
     if op.arity == UNARY:
-        return [(node._a, op.backward[0](1.0, node._a.data, node._b, out))]
-    if op.arity == BINARY:
+        found = [(node._a, op.backward[0](g, node._a.data, node._b, out))]
+    elif op.arity == BINARY:
         a, b = node._a, node._b
-        result = []
-        for parent, d in zip((a, b), op.backward):
-            if parent.requires_grad:
-                result.append((parent, d(1.0, a.data, b.data, out)))
-        return result
-    shares = shares_of(op, op.backward[0](1.0, [p.data for p in node._a], node._b, out))
-    return [(p, s) for p, s in zip(node._a, shares) if s is not None and p.requires_grad]
+        found = [(parent, d(g, a.data, b.data, out))
+                 for parent, d in zip((a, b), op.backward) if parent.requires_grad]
+    else:
+        shares = shares_of(op, op.backward[0](g, [p.data for p in node._a], node._b, out))
+        found = [(p, s) for p, s in zip(node._a, shares) if s is not None and p.requires_grad]
+    return [(p, as_number(d)) for p, d in found]
 
 
 @dataclass
@@ -220,11 +242,12 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
     if wrt not in position:
         return Explanation(root, wrt, {**names, wrt: getattr(wrt, "label", "") or "x"}, [], 0,
                            0.0, 0.0)
-    edges = {node: local_derivatives(node) for node in order[position[wrt] :]}
+    edges = _edges_to(wrt, order[position[wrt] + 1 :])
     # Number of paths from each node down to wrt (nodes before wrt cannot reach it).
     n_paths: dict[Any, int] = {wrt: 1}
     for node in order[position[wrt] + 1 :]:
-        n_paths[node] = sum(n_paths.get(p, 0) for p, _ in edges[node])
+        n_paths[node] = sum(n_paths.get(p, 0) for p, _ in edges.get(node, ()))
+    _check_one_number_each(root, wrt, n_paths, names)
     total_paths = n_paths.get(root, 0)
     engine_total = _engine_gradient(root, wrt)
     if total_paths <= max_paths:
@@ -243,6 +266,32 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
             "another order, and floating-point rounding depends on the order)"
         )
     return Explanation(root, wrt, names, terms, total_paths, total, engine_total, complete, notes)
+
+
+def _edges_to(wrt: Any, later: list[Any]) -> dict[Any, list[tuple[Any, Any]]]:
+    """The local derivatives of the nodes computed from ``wrt`` (``later``: the nodes after
+    it, in topological order); no other node is on a path, and its rule is not run."""
+    depends = {wrt}
+    edges = {}
+    for node in later:
+        if any(p in depends for p in parents(node)):
+            depends.add(node)
+            edges[node] = local_derivatives(node)
+    return edges
+
+
+def _check_one_number_each(root: Any, wrt: Any, n_paths: dict[Any, int],
+                           names: dict[Any, str]) -> None:
+    """Every node on a path must hold one number: through an array the chain rule's factor
+    is a Jacobian, and the products of numbers this explanation prints would be wrong."""
+    for node, count in n_paths.items():
+        if count and getattr(node, "size", 1) != 1:
+            raise ValueError(
+                f"explain: {names[node]} has shape {node.shape} and lies on a path from "
+                f"{names[wrt]} to {names[root]}; the chain rule with numbers needs one number "
+                "at each node of a path (through an array, a step's factor is a Jacobian). "
+                "Use backprop_steps() or draw() to follow the gradient through arrays."
+            )
 
 
 def _check_max_paths(max_paths: Any) -> None:
@@ -268,21 +317,48 @@ def _engine_gradient(root: Any, wrt: Any) -> Any:
     return g.item() if hasattr(g, "item") else g
 
 
+# A path is kept as a chain of shared links, each one node and the factor of its edge, so a
+# path one step longer than another costs one link, not a copy (which made explaining a
+# chain of n steps take time ~ n · paths · length: 13 s for 5,000 steps).
+_Link = tuple[Any, Any, "_Link | None"]  # (node, factor of its edge to the next node, next)
+
+
+def _term(link: _Link) -> PathTerm:
+    """The path a chain of links stands for, its first node first."""
+    nodes, factors = [], []
+    at: _Link | None = link
+    while at is not None:
+        node, factor, at = at
+        nodes.append(node)
+        if at is not None:
+            factors.append(factor)
+    return PathTerm(nodes, factors)
+
+
 def _all_paths(
     root: Any, wrt: Any, edges: dict[Any, Any], n_paths: dict[Any, int]
 ) -> list[PathTerm]:
     """Every path root -> ... -> wrt, by an explicit-stack depth-first search."""
     terms: list[PathTerm] = []
-    stack: list[tuple[Any, list[Any], list[Any]]] = [(root, [root], [])]
+    # (node, the path from root to it as links from the node back to root)
+    stack: list[tuple[Any, _Link]] = [(root, (root, None, None))]
     while stack:
-        node, nodes, factors = stack.pop()
+        node, back = stack.pop()
         if node is wrt:
-            terms.append(PathTerm(nodes, factors))
+            terms.append(_reversed_term(back))
             continue
         for parent, d in reversed(edges.get(node, [])):
             if n_paths.get(parent, 0):
-                stack.append((parent, [*nodes, parent], [*factors, d]))
+                stack.append((parent, (parent, d, back)))
     return terms
+
+
+def _reversed_term(back: _Link) -> PathTerm:
+    """The path of links that run from its last node back to its first, first node first."""
+    term = _term(back)
+    term.nodes.reverse()
+    term.factors.reverse()
+    return term
 
 
 def _largest_paths(
@@ -294,15 +370,17 @@ def _largest_paths(
     Dynamic programming from wrt upwards: a node's k best paths down to wrt are
     among (edge factor x one of the k best paths of a parent), because scaling by the
     edge's factor keeps the ranking of the parent's paths. Exact, and linear in the
-    number of edges (times k log k), however many paths there are.
+    number of edges (times k log k), however many paths there are: each path is one
+    new link onto a parent's path.
     """
-    best: dict[Any, list[tuple[float, list[Any], list[Any]]]] = {wrt: [(1.0, [wrt], [])]}
+    best: dict[Any, list[tuple[float, _Link]]] = {wrt: [(1.0, (wrt, None, None))]}
     for node in order[position[wrt] + 1 :]:
         if not n_paths.get(node):
             continue
         candidates = []
         for parent, d in edges[node]:
-            for size, nodes, factors in best.get(parent, []):
-                candidates.append((size * abs(_number(d)), [node, *nodes], [d, *factors]))
+            size_d = abs(_number(d))
+            for size, path in best.get(parent, []):
+                candidates.append((size * size_d, (node, d, path)))
         best[node] = heapq.nlargest(k, candidates, key=lambda c: c[0])
-    return [PathTerm(nodes, factors) for _, nodes, factors in best[root]]
+    return [_term(path) for _, path in best[root]]
