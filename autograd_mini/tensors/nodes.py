@@ -234,8 +234,12 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
 
 
 def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
-    """The tensors in one common dtype (float64 wins over float32, as in PyTorch)."""
-    dt = np.result_type(*[t.data.dtype for t in ts])
+    """The tensors in one common dtype, by PyTorch's rule: float64 wins over float32, but a
+    0-d tensor promotes like a number, so it cannot widen a tensor with dimensions
+    (``ones(2, dtype=float32) * Tensor(2.5)`` is float32; two 0-d operands promote as usual).
+    """
+    dims = [t.data.dtype for t in ts if t.data.ndim]
+    dt = np.result_type(*(dims if dims else [t.data.dtype for t in ts]))
     return [t if t.data.dtype == dt else _cast(t, dt) for t in ts]
 
 

@@ -37,7 +37,8 @@ gradient flows through are plain NumPy arrays: comparisons (``x > 0``) give
 boolean arrays, ``argmax`` and the ``indices`` of ``max(dim=...)`` give int64
 arrays, and class labels for the losses are integer arrays. Mixing float32 and
 float64 tensors gives float64 (as in PyTorch), through a recorded ``to`` node so
-each side's gradient comes back in its own dtype.
+each side's gradient comes back in its own dtype; a 0-d tensor (or 0-d array)
+promotes like a number, so ``ones(2, dtype=float32) * Tensor(2.5)`` is float32.
 
 Tensors and Values. A :class:`~autograd_mini.Value` (one float, scalar graph)
 and a Tensor (an array) are different node kinds on the same walk; an
