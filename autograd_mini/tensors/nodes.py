@@ -37,7 +37,7 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
     # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
     t._data = data if data.__class__ is np.ndarray else np.asarray(data)
     t._version_counter = counter
-    t.grad = None
+    t._grad = None
     t.label = ""
     t._retains_grad = False
     t._g = None
@@ -97,7 +97,7 @@ def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | N
     t._data = data
     t._version_counter = counter
     t._saved_versions = None
-    t.grad = None
+    t._grad = None
     t.label = ""
     t._retains_grad = False
     t.requires_grad = requires_grad

@@ -60,7 +60,7 @@ import numpy as np
 from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
 from . import factories, formulas, functions, methods, nodes
-from .arguments import Shape, _broadcast_shapes
+from .arguments import Shape, _broadcast_shapes, _check_grad
 from .formulas import _data, _div, _pow, _pow_scalar, _quiet
 from .functions import minimum, where, zeros_like
 from .methods import _Elementwise, _Reductions, _ShapeChanges
@@ -131,7 +131,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("_data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+    __slots__ = ("_data", "_grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
                  "_g", "_version_counter", "_saved_versions", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
@@ -147,7 +147,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
         self._data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
         self._version_counter: list[int] | None = None  # see the data property
         self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
-        self.grad: Any = None
+        self._grad: Any = None
         self.label = label
         self.requires_grad = bool(requires_grad)
         self._op: Rule | None = None
@@ -197,6 +197,20 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
 
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
+
+    # .grad is a property so that a gradient of another dtype or shape is refused when it is
+    # assigned, as in PyTorch (an optimizer step would otherwise turn a float32 parameter into
+    # float64). The backward pass's own writes have the tensor's dtype and shape: one test.
+    def _set_grad(self, value: Any) -> None:
+        if value is not None:
+            data = self._data
+            if (value.__class__ is not np.ndarray or value.dtype is not data.dtype
+                    or value.shape != data.shape):
+                _check_grad(value, data.dtype, data.shape)
+        self._grad = value
+
+    grad = property(operator.attrgetter("_grad"), _set_grad,
+                    doc="The gradient: a NumPy array of the tensor's dtype and shape, or None.")
 
     @staticmethod
     def _subtract_data(steps: Sequence[tuple[Tensor, Any]]) -> None:
