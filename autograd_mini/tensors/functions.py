@@ -13,7 +13,7 @@ from ..engine import Rule
 from .arguments import _broadcast_shapes, _one_dim
 from .factories import ones, zeros
 from .formulas import _data
-from .nodes import _as_tensor, _binary_node, _describe, _make, _promote
+from .nodes import _as_tensor, _binary_node, _describe, _held, _make, _promote
 from .rules_arithmetic import MAXIMUM, MINIMUM
 from .rules_shape import CAT, STACK, WHERE
 
@@ -113,4 +113,4 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def _dtype_of(t: Any) -> Any:
     dt = getattr(_data(t), "dtype", None)
-    return dt if dt is not None and dt.kind == "f" else None
+    return _held(dt) if dt is not None and dt.kind == "f" else None

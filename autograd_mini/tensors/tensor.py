@@ -32,7 +32,10 @@ differentiated again; ``grad()`` returns Tensors in both cases.
 
 Dtypes. A Tensor always holds floating-point numbers, because a Tensor is
 something gradients can flow through: ``Tensor([1, 2])`` is float64 (where
-``torch.tensor`` would make int64), float32 data stays float32. Results that no
+``torch.tensor`` would make int64), float32 data stays float32, and float data of
+another width is converted: float16 to float32 (exactly), np.longdouble to float64;
+float16 is not a dtype of its own here as it is in PyTorch (``dtype=np.float16`` is
+refused, naming float32; ``from_numpy`` refuses such an array). Results that no
 gradient flows through are plain NumPy arrays: comparisons (``x > 0``) give
 boolean arrays, ``argmax`` and the ``indices`` of ``max(dim=...)`` give int64
 arrays, and class labels for the losses are integer arrays. Mixing float32 and
