@@ -77,3 +77,10 @@ def test_issue_18_example() -> None:
     # a 0-d NumPy array is a 0-d operand too; a float64 array with dimensions still widens
     assert (am.ones(2, dtype=np.float32) + np.array(2.5)).dtype == np.float32
     assert (am.ones(2, dtype=np.float32) + np.ones(2)).dtype == np.float64
+
+
+def test_cat_refuses_a_0d_tensor_at_any_position_as_torch(torch: Any) -> None:
+    with pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 1\)"):
+        torch.cat([torch.ones(2), torch.tensor(2.5, dtype=torch.float64)])
+    with pytest.raises(ValueError, match="cat: the tensor at position 1 is zero-dimensional"):
+        am.cat([am.ones(2, dtype=np.float32), Tensor(2.5)])

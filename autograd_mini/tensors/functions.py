@@ -44,6 +44,10 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     ndim = ts[0].data.ndim
     if ndim == 0:
         raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    zero_d = next((i for i, t in enumerate(ts) if not t.data.ndim), None)
+    if zero_d is not None:  # as PyTorch: no 0-d operand, so no question of its promotion
+        raise ValueError(f"cat: the tensor at position {zero_d} is zero-dimensional and cannot "
+                         "be concatenated; give it a dimension, e.g. t.reshape(1)")
     d = _one_dim("cat", dim, ndim)
     for t in ts:
         s0, s = ts[0].data.shape, t.data.shape
