@@ -21,7 +21,9 @@ Constants. How an operand that needs no gradient rides in the graph:
   ``x @ W``) is the same case: ``x @ W`` never computes a gradient for ``x``.
 
 Gradients. ``.grad`` is a NumPy array (or None before the first backward), as
-the optimizers expect; ``backward()`` adds to it, as in PyTorch. The array in
+the optimizers expect; ``backward()`` adds to it, as in PyTorch. It has the
+tensor's dtype and shape: assigning another (``p.grad = np.ones(2)`` for a
+float32 ``p``) is refused, as PyTorch refuses it. The array in
 ``.grad`` belongs to that tensor alone, never shared with another tensor's
 ``.grad`` or with the caller's ``gradient=`` argument, so editing one ``.grad`` in
 place cannot change another (a gradient buffer the backward pass made is kept
