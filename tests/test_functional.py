@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pytest
 
+import autograd_mini as am
 from autograd_mini import Tensor, Value, nn
 from autograd_mini.nn import functional as F
 
@@ -184,3 +186,33 @@ def test_losses_need_tensors() -> None:
         F.mse_loss(Value(1.0), 1.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="input must be a Tensor, got numpy array"):
         F.cross_entropy(np.zeros((2, 2)), [0, 1])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+@pytest.mark.parametrize("label, shown", [
+    (2**63, "9223372036854775808"),
+    (-2**70, "-1180591620717411303424"),
+    (1e20, "1e+20"),
+    (-1e19, "-1e+19"),
+    (np.uint64(2**63), "9223372036854775808"),
+])
+def test_a_label_beyond_int64_is_named_as_given(loss: Any, label: Any, shown: str) -> None:
+    # issue 19 item 2: the message named the label after it wrapped to -9223372036854775808
+    x = am.ones(2, 3, requires_grad=True)
+    for target in ([0, label], (0, label)):
+        with pytest.raises(ValueError, match=rf"target {re.escape(shown)} at position \(1,\) "
+                                             "is out of range for 3 classes"):
+            loss(x, target)
+    with pytest.raises(ValueError, match=rf"target {re.escape(shown)} at position \(\)"):
+        loss(am.ones(3), label)
+
+
+@pytest.mark.parametrize("target, shown", [
+    (np.array([0, 1e20]), "1e+20"),
+    (np.array([0, 2**63], dtype=np.uint64), "9223372036854775808"),
+    (np.array([0, -2**70]), "-1180591620717411303424"),  # an object array of Python ints
+    (np.array([0, 2**63]), "9.223372036854776e+18"),  # NumPy made it float64: that number
+])
+def test_a_label_array_beyond_int64_is_named_as_it_holds_it(target: Any, shown: str) -> None:
+    with pytest.raises(ValueError, match=rf"target {re.escape(shown)} at position \(1,\)"):
+        F.cross_entropy(am.ones(2, 3), target)

@@ -158,38 +158,64 @@ def _class_indices(op: str, target: Any, input: Tensor,
                    ignore_index: int) -> tuple[np.ndarray[Any, Any], bool]:
     """Class labels as an int64 array of input's shape without the class axis, checked,
     and whether every label is a class number (so none can equal a negative ignore_index)."""
+    shape = input.data.shape
+    n_classes = shape[0] if len(shape) == 1 else shape[1]
     t = target.data if target.__class__ is Tensor else target
     if t.__class__ is not np.ndarray or t.dtype is not _INT64 or not t.flags.c_contiguous:
-        t = _as_labels(op, t)
+        t = _as_labels(op, t, n_classes, ignore_index)
     else:  # a copy: editing the caller's labels later must not change the backward pass
         t = t.copy()
-    shape = input.data.shape
     expected = (shape[0], *shape[2:]) if len(shape) > 1 else ()
     if t.shape != expected:
         what = "one class index" if not expected else "one class index per row"
         raise ValueError(f"{op}: input has shape {shape}, so target should have shape "
                          f"{expected} ({what}), got {t.shape}")
-    n_classes = shape[0] if len(shape) == 1 else shape[1]
     in_range = _all_classes(t, n_classes)
     if not in_range:
         bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
         if bad.any():
             pos = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(f"{op}: target {int(t[pos])} at position {pos} is out of range "
-                             f"for {n_classes} classes (expected 0 to {n_classes - 1}, or "
-                             f"ignore_index={ignore_index})")
+            raise _out_of_range(op, int(t[pos]), pos, n_classes, ignore_index)
     return t, in_range
 
 
-def _as_labels(op: str, t: Any) -> np.ndarray[Any, Any]:
-    """Labels given as a list, another integer type or whole-number floats, as int64."""
-    t = np.asarray(t)
-    if t.dtype.kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
+def _out_of_range(op: str, label: Any, pos: tuple[int, ...], n_classes: int,
+                  ignore_index: int) -> ValueError:
+    return ValueError(f"{op}: target {label} at position {pos} is out of range for "
+                      f"{n_classes} classes (expected 0 to {n_classes - 1}, or "
+                      f"ignore_index={ignore_index})")
+
+
+_I64_MIN, _I64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
+
+
+def _as_labels(op: str, t: Any, n_classes: int, ignore_index: int) -> np.ndarray[Any, Any]:
+    """Labels given as a list, another integer type or whole-number floats, as int64.
+
+    A label that int64 cannot hold (2**63, 1e20) is named as given, not as it would wrap."""
+    given, t = t, np.asarray(t)
+    kind = t.dtype.kind
+    if kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
         if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
             raise TypeError(f"{op}: class indices must be whole numbers, got {_describe(t)}; "
                             "for class probabilities give a target of the input's shape")
-    elif t.dtype.kind not in "iub":
+        too_large = (t >= 2.0 ** 63) | (t < -2.0 ** 63)
+    elif kind == "u":
+        too_large = t > _I64_MAX
+    elif kind == "O" and all(isinstance(x, int) and not isinstance(x, bool) for x in t.flat):
+        # Python ints beyond int64 (NumPy keeps them as objects)
+        too_large = np.array([not _I64_MIN <= x <= _I64_MAX for x in t.flat]).reshape(t.shape)
+    elif kind not in "ib":
         raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
+    else:
+        too_large = None
+    if too_large is not None and too_large.any():
+        pos = tuple(int(i) for i in np.argwhere(too_large)[0])
+        # as given: a list [0, 2**63] becomes a float array, whose number is not the user's
+        label = t[pos] if isinstance(given, np.ndarray) else np.array(given, dtype=object)[pos]
+        shown = float(label) if isinstance(label, np.floating) else label
+        raise _out_of_range(op, int(shown) if isinstance(shown, np.integer) else shown, pos,
+                            n_classes, ignore_index)
     # contiguous, because the range check views the labels as unsigned numbers
     return np.ascontiguousarray(t, dtype=np.int64).reshape(t.shape)
 

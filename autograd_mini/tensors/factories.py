@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .arguments import Shape, _shape_arg
-from .nodes import _describe, _float_dtype, _leaf, _number, _to_array
+from .nodes import _HELD, _describe, _float_dtype, _held, _leaf, _number, _to_array
 
 if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
     from .tensor import Tensor
@@ -59,6 +59,10 @@ def from_numpy(array: np.ndarray[Any, Any], requires_grad: bool = False) -> Tens
     if array.dtype.kind != "f":
         raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds floats, "
                         "so convert with Tensor(array) (a float64 copy)")
+    if array.dtype not in _HELD:
+        raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds float64 "
+                        f"or float32, so it cannot share this memory: convert with "
+                        f"Tensor(array) (a {_held(array.dtype)} copy)")
     return _new_leaf(array, requires_grad, "from_numpy")
 
 
@@ -74,7 +78,7 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     dt = None if dtype is None else _float_dtype(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dt is None or data.data.dtype == dt else data.to(dt)
-    if isinstance(data, np.ndarray) and data.dtype.kind == "f" and dt in (None, data.dtype):
+    if isinstance(data, np.ndarray) and data.dtype in _HELD and dt in (None, data.dtype):
         return _leaf(data)
     return _leaf(_to_array(data, dt, "as_tensor"))
 

@@ -13,7 +13,7 @@ from ..engine import Rule
 from .arguments import _broadcast_shapes, _one_dim
 from .factories import ones, zeros
 from .formulas import _data
-from .nodes import _as_tensor, _binary_node, _describe, _make, _promote
+from .nodes import _as_tensor, _binary_node, _describe, _held, _make, _promote
 from .rules_arithmetic import MAXIMUM, MINIMUM
 from .rules_shape import CAT, STACK, WHERE
 
@@ -44,6 +44,10 @@ def cat(tensors: Sequence[Any], dim: int = 0) -> Tensor:
     ndim = ts[0].data.ndim
     if ndim == 0:
         raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
+    zero_d = next((i for i, t in enumerate(ts) if not t.data.ndim), None)
+    if zero_d is not None:  # as PyTorch: no 0-d operand, so no question of its promotion
+        raise ValueError(f"cat: the tensor at position {zero_d} is zero-dimensional and cannot "
+                         "be concatenated; give it a dimension, e.g. t.reshape(1)")
     d = _one_dim("cat", dim, ndim)
     for t in ts:
         s0, s = ts[0].data.shape, t.data.shape
@@ -113,4 +117,4 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def _dtype_of(t: Any) -> Any:
     dt = getattr(_data(t), "dtype", None)
-    return dt if dt is not None and dt.kind == "f" else None
+    return _held(dt) if dt is not None and dt.kind == "f" else None

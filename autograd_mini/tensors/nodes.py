@@ -13,6 +13,7 @@ import numpy as np
 
 from ..engine import BINARY, UNARY, Rule, check_forward, record, threads_off_default
 from ..scalar import Value
+from ..scalar.value import _too_large
 from .arguments import Shape, _check_broadcast, _check_matmul
 from .rules_arithmetic import MATMUL
 from .rules_shape import CAST
@@ -37,7 +38,7 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
     # ufuncs and full reductions return NumPy scalars for 0-d results; keep arrays
     t._data = data if data.__class__ is np.ndarray else np.asarray(data)
     t._version_counter = counter
-    t.grad = None
+    t._grad = None
     t.label = ""
     t._retains_grad = False
     t._g = None
@@ -97,7 +98,7 @@ def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | N
     t._data = data
     t._version_counter = counter
     t._saved_versions = None
-    t.grad = None
+    t._grad = None
     t.label = ""
     t._retains_grad = False
     t.requires_grad = requires_grad
@@ -116,7 +117,27 @@ def _float_dtype(dtype: Any, who: str) -> np.dtype[Any]:
         raise TypeError(f"{who}: dtype {dt} is not a floating-point type; a Tensor holds "
                         "float64 or float32 numbers (keep integer data such as class labels "
                         "as a NumPy int array)")
+    if dt not in _HELD:
+        held = _held(dt)
+        raise TypeError(f"{who}: dtype {dt} is not supported; a Tensor holds float64 or "
+                        f"float32 numbers (no float16, unlike PyTorch). Use {held}: Tensor(data) "
+                        f"converts {dt} data to {held}"
+                        f"{' exactly' if dt.itemsize < held.itemsize else ''}")
     return dt
+
+
+# The two dtypes a Tensor holds. Float data of another width is converted (as docs/errors.md
+# says): float16 to float32, which holds every float16 number exactly, and wider floats
+# (np.longdouble) to float64. float16 is not supported as a dtype of its own: NumPy computes
+# it slowly and every formula, gradient and fast path here assumes float32 or float64.
+_HELD = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _held(dt: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype a Tensor keeps float data of dtype ``dt`` in (``dt`` itself if it can)."""
+    if dt in _HELD:
+        return dt
+    return _HELD[1] if dt.itemsize < 4 else _HELD[0]
 
 
 def _mixing_error(op: str) -> TypeError:
@@ -150,24 +171,38 @@ def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
         raise ValueError(f"{who}: cannot make an array from {_describe(data)} ({exc}); nested "
                          "lists must be rectangular") from None
     if arr.dtype == object:
-        if any(isinstance(x, Value) for x in arr.flat):
-            raise TypeError(f"{who}: the data contains Values. Use their numbers, e.g. "
-                            "Tensor([v.data for v in values])")
-        raise TypeError(f"{who}: expected numbers, got {_describe(data)}")
+        arr = _big_ints(arr, data, who)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{who}: expected real numbers, got {_describe(data)}")
     if dtype is None:
-        dt = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+        dt = _held(arr.dtype) if arr.dtype.kind == "f" else np.dtype(np.float64)
     else:
         dt = _float_dtype(dtype, who)
     return arr if arr.dtype == dt else arr.astype(dt)
+
+
+def _big_ints(arr: np.ndarray[Any, Any], data: Any, who: str) -> np.ndarray[Any, Any]:
+    """An object array (NumPy keeps ints beyond int64 so) as float64, like Tensor([2**70]);
+    an OverflowError naming a number too large for float64 (10**400), as PyTorch's."""
+    if any(isinstance(x, Value) for x in arr.flat):
+        raise TypeError(f"{who}: the data contains Values. Use their numbers, e.g. "
+                        "Tensor([v.data for v in values])")
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, np.ndarray) for x in arr.flat):
+        raise TypeError(f"{who}: expected numbers, got {_describe(data)}")
+    out = np.empty(arr.shape, dtype=np.float64)
+    for i, x in enumerate(arr.flat):
+        try:
+            out.flat[i] = float(x)
+        except OverflowError:
+            raise _too_large(x, who) from None
+    return out
 
 
 def _data_array(value: Any) -> np.ndarray[Any, Any]:
     """What ``t.data = value`` stores: a float NumPy array; TypeError for anything else."""
     if isinstance(value, (np.ndarray, np.floating)):
         arr = np.asarray(value)  # a float scalar as a 0-d array, np.matrix as a plain array
-        if arr.dtype.kind == "f":
+        if arr.dtype in _HELD:
             return arr
     if isinstance(value, Tensor):
         raise TypeError("Tensor.data: got a Tensor; assign its array (t.data = other.data), or "
@@ -206,6 +241,8 @@ def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
         elif kind != "f":
             raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
                             f"{_describe(x)}")
+        elif arr.dtype not in _HELD:  # float16 as float32, as Tensor(data) converts it
+            arr = arr.astype(_held(arr.dtype))
         return _leaf(arr)
     if isinstance(x, (str, bytes, complex)) or x is None:
         raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
@@ -234,8 +271,12 @@ def _cast(t: Tensor, dtype: Any) -> Tensor:
 
 
 def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
-    """The tensors in one common dtype (float64 wins over float32, as in PyTorch)."""
-    dt = np.result_type(*[t.data.dtype for t in ts])
+    """The tensors in one common dtype, by PyTorch's rule: float64 wins over float32, but a
+    0-d tensor promotes like a number, so it cannot widen a tensor with dimensions
+    (``ones(2, dtype=float32) * Tensor(2.5)`` is float32; two 0-d operands promote as usual).
+    """
+    dims = [t.data.dtype for t in ts if t.data.ndim]
+    dt = np.result_type(*(dims if dims else [t.data.dtype for t in ts]))
     return [t if t.data.dtype == dt else _cast(t, dt) for t in ts]
 
 

@@ -21,7 +21,9 @@ Constants. How an operand that needs no gradient rides in the graph:
   ``x @ W``) is the same case: ``x @ W`` never computes a gradient for ``x``.
 
 Gradients. ``.grad`` is a NumPy array (or None before the first backward), as
-the optimizers expect; ``backward()`` adds to it, as in PyTorch. The array in
+the optimizers expect; ``backward()`` adds to it, as in PyTorch. It has the
+tensor's dtype and shape: assigning another (``p.grad = np.ones(2)`` for a
+float32 ``p``) is refused, as PyTorch refuses it. The array in
 ``.grad`` belongs to that tensor alone, never shared with another tensor's
 ``.grad`` or with the caller's ``gradient=`` argument, so editing one ``.grad`` in
 place cannot change another (a gradient buffer the backward pass made is kept
@@ -32,12 +34,16 @@ differentiated again; ``grad()`` returns Tensors in both cases.
 
 Dtypes. A Tensor always holds floating-point numbers, because a Tensor is
 something gradients can flow through: ``Tensor([1, 2])`` is float64 (where
-``torch.tensor`` would make int64), float32 data stays float32. Results that no
+``torch.tensor`` would make int64), float32 data stays float32, and float data of
+another width is converted: float16 to float32 (exactly), np.longdouble to float64;
+float16 is not a dtype of its own here as it is in PyTorch (``dtype=np.float16`` is
+refused, naming float32; ``from_numpy`` refuses such an array). Results that no
 gradient flows through are plain NumPy arrays: comparisons (``x > 0``) give
 boolean arrays, ``argmax`` and the ``indices`` of ``max(dim=...)`` give int64
 arrays, and class labels for the losses are integer arrays. Mixing float32 and
 float64 tensors gives float64 (as in PyTorch), through a recorded ``to`` node so
-each side's gradient comes back in its own dtype.
+each side's gradient comes back in its own dtype; a 0-d tensor (or 0-d array)
+promotes like a number, so ``ones(2, dtype=float32) * Tensor(2.5)`` is float32.
 
 Tensors and Values. A :class:`~autograd_mini.Value` (one float, scalar graph)
 and a Tensor (an array) are different node kinds on the same walk; an
@@ -59,7 +65,7 @@ import numpy as np
 from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
 from . import factories, formulas, functions, methods, nodes
-from .arguments import Shape, _broadcast_shapes
+from .arguments import Shape, _broadcast_shapes, _check_grad
 from .formulas import _data, _div, _pow, _pow_scalar, _quiet
 from .functions import minimum, where, zeros_like
 from .methods import _Elementwise, _Reductions, _ShapeChanges
@@ -110,6 +116,9 @@ class _Size(int):
         return self.shape if dim is None else self.shape[dim]
 
 
+_ndarray = np.ndarray  # (a module global: one lookup fewer in the .grad setter)
+
+
 class Tensor(_Elementwise, _Reductions, _ShapeChanges):
     """An array that remembers how it was computed, so it can compute gradients.
 
@@ -130,7 +139,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("_data", "grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+    __slots__ = ("_data", "_grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
                  "_g", "_version_counter", "_saved_versions", "__weakref__")
     __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
@@ -146,7 +155,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
         self._data: np.ndarray[Any, Any] = _to_array(data, dtype, "Tensor")
         self._version_counter: list[int] | None = None  # see the data property
         self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
-        self.grad: Any = None
+        self._grad: Any = None
         self.label = label
         self.requires_grad = bool(requires_grad)
         self._op: Rule | None = None
@@ -196,6 +205,20 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
 
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
+
+    # .grad is a property so that a gradient of another dtype or shape is refused when it is
+    # assigned, as in PyTorch (an optimizer step would otherwise turn a float32 parameter into
+    # float64). The backward pass's own writes have the tensor's dtype and shape: one test.
+    def _set_grad(self, value: Any) -> None:
+        if value is not None:
+            data = self._data
+            if (value.__class__ is not _ndarray or value.dtype is not data.dtype
+                    or value.shape != data.shape):
+                _check_grad(value, data.dtype, data.shape)
+        self._grad = value
+
+    grad = property(operator.attrgetter("_grad"), _set_grad,
+                    doc="The gradient: a NumPy array of the tensor's dtype and shape, or None.")
 
     @staticmethod
     def _subtract_data(steps: Sequence[tuple[Tensor, Any]]) -> None:
