@@ -106,3 +106,15 @@ def test_what_is_not_a_number_is_still_refused() -> None:
     for data in ([None], [2**70, "x"], [2**70, None], [1j * 2**70]):
         with pytest.raises(TypeError, match="Tensor: expected"):
             Tensor(data)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: am.ones(2) * 10**400,
+    lambda: 10**400 + am.ones(2),
+    lambda: am.full((2,), 10**400),
+    lambda: am.ones(2).clamp(max=-(10**400)),
+])
+def test_an_int_too_large_for_float64_as_a_constant_is_named(make: Any) -> None:
+    with pytest.raises(OverflowError, match=r"^Tensor: the number .* \(an integer of 401 digits\) "
+                                            "is too large for float64"):
+        make()

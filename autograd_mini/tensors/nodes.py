@@ -219,7 +219,10 @@ def _number(x: Any) -> float | None:
     if cls is float:
         return x  # type: ignore[no-any-return]
     if cls is int or (isinstance(x, numbers.Real) and not isinstance(x, (Value, np.ndarray))):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:  # an int past float64's range (10**400): name it
+            raise _too_large(x, "Tensor") from None
     return None
 
 
