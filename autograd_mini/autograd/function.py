@@ -94,9 +94,9 @@ class FunctionCtx:
         for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
-                    f"{self._name}.forward: save_for_backward can only save tensors (or None), "
-                    f"but argument {i} is of type {type(t).__name__}; keep other values as "
-                    f"attributes of ctx (ctx.k = k)")
+                    f"save_for_backward can only save variables, but argument {i} is of type "
+                    f"{type(t).__name__} (in {self._name}.forward): save Tensors (or None), and "
+                    "keep other values as attributes of ctx (ctx.k = k)")
         self._to_save = tensors
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
@@ -290,9 +290,10 @@ def _shares(ctx: FunctionCtx, result: Any, recorded: bool) -> list[Any]:
             "argument of forward, None for an argument that needs none")
     for i, x in enumerate(grads):
         if x is not None and not isinstance(x, Tensor):
-            raise TypeError(
-                f"{name}.backward returned a {type(x).__name__} for input {i}: expected "
-                "Tensor or None (wrap an array with autograd_mini.from_numpy)")
+            raise RuntimeError(
+                f"expected Variable or None (got {_type_name(x)}): {name}.backward returned it "
+                f"for input {i}; return a Tensor (or None), computed with Tensor operations "
+                "from grad_output and ctx.saved_tensors (from_numpy wraps an array)")
         if x is not None and i not in ctx._positions:
             raise RuntimeError(
                 f"function {name}Backward returned a gradient different than None at "
@@ -300,6 +301,11 @@ def _shares(ctx: FunctionCtx, result: Any, recorded: bool) -> list[Any]:
                 f"(input {i} of {name}.forward is not a Tensor: return None for it)")
     return [None if grads[i] is None else _share(name, i, grads[i], shape, dtype, recorded)
             for i, shape, dtype in zip(ctx._positions, ctx._shapes, ctx._dtypes)]
+
+
+def _type_name(x: Any) -> str:
+    cls = type(x)
+    return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__name__}"
 
 
 def _share(name: str, i: int, x: Tensor, shape: tuple[int, ...], dtype: Any,
