@@ -418,6 +418,10 @@ def test_calls_torch_allows_are_allowed(torch: Any) -> None:
                 return g * 2, None
 
         assert Twice.apply(3.0, 2.0) == 6.0  # no tensor: forward's result as it is
+        x = _param(m, [1.0, 2.0])
+        Count = type("Count", (m.autograd.Function,), {
+            "forward": staticmethod(lambda ctx, x: float(x.shape[0]))})
+        assert Count.apply(x) == 2.0  # a result that is no Tensor passes through too
         assert _np(Twice.forward(None, _data(m, [1.0]))).tolist() == [2.0]  # forward directly
         x = _param(m, [1.0, 2.0])
         Twice.apply(x, k=3.0).sum().backward()  # keyword arguments pass through
@@ -448,6 +452,12 @@ def test_gradients_of_a_broadcast_shape_are_summed_and_cast_as_torch_does(torch:
         results.append((_np(x.grad), str(x.grad.dtype)))
     assert results[0][0].tolist() == results[1][0].tolist() == [4.5, 4.5]
     assert results[0][1] == "float64" and results[1][1] == "torch.float64"
+    recorded = []
+    for m in (am, torch):  # the same, in a recorded pass: Tensors summed and cast
+        x = _param(m, [1.0, 2.0])
+        (g,) = m.autograd.grad((wide_function(m).apply(x) * x).sum(), x, create_graph=True)
+        recorded.append((_np(g).tolist(), str(g.dtype).replace("torch.", "")))
+    assert recorded[0] == recorded[1] == ([5.5, 6.5], "float64")
 
 
 @pytest.mark.torch

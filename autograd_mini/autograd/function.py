@@ -162,7 +162,10 @@ class Function:
     from Tensors and any other arguments; runs with grad mode off) and
     ``backward(ctx, grad_output)`` (returns one gradient per argument of forward: a Tensor
     of that argument's shape, or None), and call ``MyFunction.apply(*args)``. The output
-    is a node of the graph only when a Tensor argument requires grad.
+    is a node of the graph only when a Tensor argument requires grad (and grad mode is
+    on); otherwise, and when forward returns something other than a Tensor or marks its
+    output with ``ctx.mark_non_differentiable``, ``apply`` returns forward's result as it
+    is. Keyword arguments pass through to forward and get no gradient.
 
     Works on Tensors; a Value (one number) has its own rules and cannot be an argument.
     """
@@ -210,12 +213,9 @@ class Function:
                 f"{name}.forward returned a {type(out).__name__} of {len(out)} values: a "
                 "Function with several outputs is not supported by autograd_mini; return "
                 "one Tensor (write one Function per output, or stack them into one tensor)")
-        recorded = any(needs) and is_grad_enabled()
+        recorded = any(needs) and is_grad_enabled() and isinstance(out, Tensor)
         if not recorded or any(out is t for t in ctx._non_differentiable):
-            return out
-        if not isinstance(out, Tensor):
-            raise TypeError(f"{name}.forward must return a Tensor when an input requires "
-                            f"grad, got {type(out).__name__}")
+            return out  # (a result that is no Tensor passes through, as in PyTorch)
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         inputs = tuple(args[i] for i in positions)
         ctx._positions = positions
@@ -310,10 +310,9 @@ def _type_name(x: Any) -> str:
 
 def _share(name: str, i: int, x: Tensor, shape: tuple[int, ...], dtype: Any,
            recorded: bool) -> Any:
-    """One returned gradient, summed down to its input's shape when it was broadcast and in
-    its input's dtype (as PyTorch does)."""
-    if x.data.dtype != dtype:
-        x = x.to(dtype)
+    """One returned gradient, in its input's dtype and summed down to its input's shape
+    when it has a broadcast shape (as PyTorch does): a Tensor when the pass is recorded,
+    else an array."""
     if x.shape != shape:
         try:
             fits = np.broadcast_shapes(shape, x.shape) == x.shape
@@ -325,8 +324,14 @@ def _share(name: str, i: int, x: Tensor, shape: tuple[int, ...], dtype: Any,
                 f"{list(x.shape)} but expected shape compatible with {list(shape)} "
                 f"({name}.backward must return, for input {i}, a gradient of that input's "
                 f"shape {tuple(shape)})")
-        x = unbroadcast(x if recorded else x.data, shape)
-        return x
-    # a view, never the array itself: it may be the incoming gradient, a saved tensor's
-    # numbers or another input's gradient, and a leaf keeps only arrays no one else holds
-    return x if recorded else x.data[...]
+    if recorded:
+        if x.data.dtype != dtype:
+            x = x.to(dtype)
+        return x if x.shape == shape else unbroadcast(x, shape)
+    # a new array or a view, never the array itself: it may be the incoming gradient, a
+    # saved tensor's numbers or another input's gradient, and a leaf keeps as its .grad
+    # only an array that no one else holds (Tensor._first_grad copies a view)
+    arr = x.data
+    if arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr[...] if arr.shape == shape else unbroadcast(arr, shape)
