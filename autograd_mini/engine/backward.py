@@ -29,13 +29,12 @@ output, and reference counting frees it when dropped.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import fast_walk
 from .anomaly import AnomalyError, check_share
-from .modes import _mode, set_grad_enabled
+from .modes import OnePassLock, _mode, set_grad_enabled
 from .order import on_paths_from, topological_order
 from .rule import BINARY, UNARY, Saved, shares_of
 
@@ -46,11 +45,9 @@ Observer = Callable[[Any, Any, list[tuple[Any, Any]]], None]
 # One backward pass at a time: during a pass each node keeps its running gradient in
 # its `_g` slot (about 3x faster than a dictionary), so two passes over shared nodes
 # must not interleave. The GIL lets only one thread run Python at a time anyway, so
-# waiting here costs nothing real. The only user code that runs inside a pass is the
-# backward of an autograd.Function, and a pass it starts is refused (_in_pass), not left
-# waiting for the lock forever.
-_backward_lock = threading.Lock()
-_in_pass = threading.local()
+# waiting here costs nothing real. The one user code that runs inside a pass, the backward
+# of an autograd.Function, cannot start another: OnePassLock (modes.py) refuses it.
+_backward_lock = OnePassLock()
 _UNCHANGED = contextlib.nullcontext()
 
 
@@ -94,13 +91,7 @@ def backward_pass(
     waiting: list[Any] = []  # the leaves reached, in the order their first share came
     check = _mode.anomaly
     node: Any = None
-    if getattr(_in_pass, "active", False):
-        raise RuntimeError(
-            "backward: a backward pass cannot start inside another one (the backward of an "
-            "autograd.Function called backward() or grad()); compute its gradients with "
-            "Tensor operations on grad_output and ctx.saved_tensors instead")
     with _backward_lock:
-        _in_pass.active = True
         try:
             _seed(roots, seeds, waiting)  # 2. seed
             # A plain pass computes on raw numbers and cannot record anything, so only a
@@ -121,8 +112,6 @@ def backward_pass(
                     and "forward" in str(exc)[:30]):
                 raise _in_recorded_backward(exc, node) from None
             raise
-        finally:
-            _in_pass.active = False
     return result
 
 
