@@ -54,7 +54,7 @@ from .tensors import (
 )
 
 if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checkers
-    from . import data, nn, optim, train
+    from . import autograd, data, nn, optim, train
     from .gradcheck import GradcheckError, gradcheck
     from .serialization import load, save
     from .viz.draw import draw
@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
 
 # name -> (module, attribute); attribute None: the module itself
 _LAZY: dict[str, tuple[str, str | None]] = {
+    "autograd": (".autograd", None),
     "data": (".data", None),
     "nn": (".nn", None),
     "optim": (".optim", None),
@@ -103,6 +104,7 @@ __all__ = [
     "Value",
     "arange",
     "as_tensor",
+    "autograd",
     "backprop_steps",
     "cat",
     "concatenate",

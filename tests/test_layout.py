@@ -40,7 +40,8 @@ def test_the_budget_test_sees_the_package() -> None:
 LOADED_ON_FIRST_USE = ("tqdm", "graphviz", "autograd_mini.nn", "autograd_mini.optim",
                        "autograd_mini.data", "autograd_mini.train", "autograd_mini.viz.draw",
                        "autograd_mini.viz.explain", "autograd_mini.serialization",
-                       "autograd_mini.viz.notebook", "autograd_mini.playground")
+                       "autograd_mini.viz.notebook", "autograd_mini.playground",
+                       "autograd_mini.autograd")
 
 
 def _modules_after(code: str) -> set[str]:

@@ -29,13 +29,12 @@ output, and reference counting frees it when dropped.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import fast_walk
 from .anomaly import AnomalyError, check_share
-from .modes import _mode, set_grad_enabled
+from .modes import OnePassLock, _mode, set_grad_enabled
 from .order import on_paths_from, topological_order
 from .rule import BINARY, UNARY, Saved, shares_of
 
@@ -46,8 +45,9 @@ Observer = Callable[[Any, Any, list[tuple[Any, Any]]], None]
 # One backward pass at a time: during a pass each node keeps its running gradient in
 # its `_g` slot (about 3x faster than a dictionary), so two passes over shared nodes
 # must not interleave. The GIL lets only one thread run Python at a time anyway, so
-# waiting here costs nothing real. No user code runs inside a pass, so it cannot re-enter.
-_backward_lock = threading.Lock()
+# waiting here costs nothing real. The one user code that runs inside a pass, the backward
+# of an autograd.Function, cannot start another: OnePassLock (modes.py) refuses it.
+_backward_lock = OnePassLock()
 _UNCHANGED = contextlib.nullcontext()
 
 

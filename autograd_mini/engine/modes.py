@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from .rule import Rule
 
-__all__ = ["enable_grad", "is_grad_enabled", "no_grad", "record", "set_grad_enabled",
-           "threads_off_default"]
+__all__ = ["OnePassLock", "enable_grad", "is_grad_enabled", "no_grad", "record",
+           "set_grad_enabled", "threads_off_default"]
 
 
 class _Mode(threading.local):
@@ -103,3 +103,27 @@ class enable_grad(set_grad_enabled):
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class OnePassLock:
+    """The backward pass's lock (one pass at a time, see ``backward.py``), which refuses a
+    pass that this thread starts while it is inside one: the backward of an
+    ``autograd.Function`` is user code run by the pass, and a ``backward()`` or ``grad()``
+    there would otherwise wait forever for the lock its own thread holds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = threading.local()
+
+    def __enter__(self) -> None:
+        if getattr(self._inside, "active", False):
+            raise RuntimeError(
+                "backward: a backward pass cannot start inside another one (the backward of "
+                "an autograd.Function called backward() or grad()); compute its gradients "
+                "with Tensor operations on grad_output and ctx.saved_tensors instead")
+        self._lock.acquire()
+        self._inside.active = True
+
+    def __exit__(self, *exc: object) -> None:
+        self._inside.active = False
+        self._lock.release()

@@ -81,6 +81,9 @@ def _check_versions(order: Sequence[Any]) -> None:
             changed = (0 if va is None else va[0], 0 if vb is None else vb[0]) != saved
         else:
             changed = tuple([_version(p) for p in node._a]) != saved
+            check_saved = getattr(node._b, "_check_saved_versions", None)
+            if check_saved is not None:  # an autograd.Function's ctx: its saved tensors
+                check_saved(node)
         # the result: its counter starts at 0, unless it is a view (and then its rule does
         # not read it). (A rule has one `reads` entry per backward formula, one or two: its
         # first and its last are all of them.)
