@@ -6,11 +6,13 @@ Read in this order:
 * ``tensor.py``             the Tensor: its numbers and their version, ``backward()``, the
   arithmetic operators (+ - * / ** @) and the in-place ones
 * ``rules_arithmetic.py``   the derivative rules of arithmetic and the elementwise functions
-* ``rules_reductions.py``   ... of sum, mean, var, max and min, softmax, log_softmax
+* ``rules_reductions.py``   ... of sum, mean, var, max and min, prod, cumsum, norm, softmax,
+  log_softmax
 * ``rules_shape.py``        ... of reshape, permute, expand, indexing, cat, stack, where
 * ``rules_losses.py``       ... of nll_loss, cross_entropy and binary cross-entropy
 * ``formulas.py``           the helpers the formulas call, on arrays or Tensors (unbroadcast)
-* ``methods.py``            the Tensor's other methods: elementwise, reductions, shape changes
+* ``methods.py``            the Tensor's other methods: elementwise, reductions, products,
+  shape changes
 * ``nodes.py``              how a node is made (``_make``), leaves, conversions of operands
 * ``versions.py``           the in-place check: what was edited since the forward pass
 * ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like

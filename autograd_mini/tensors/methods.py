@@ -1,7 +1,8 @@
-"""The Tensor's methods besides its data, its backward() and its operators, in three
-families, each a mixin class that ``Tensor`` is made of: elementwise functions (exp, relu,
-clamp ...), reductions (sum, mean, var, max ...; and softmax along an axis), and shape
-changes (reshape, permute, expand, indexing ...).
+"""The Tensor's methods besides its data, its backward() and its operators, in four
+families, each a mixin class that ``Tensor`` is made of: elementwise functions (exp, sin,
+relu, clamp ...), reductions (sum, mean, var, max, prod, cumsum, norm ...; and softmax along
+an axis), products (matmul, mm, dot) and shape changes (reshape, permute, expand, indexing
+...). The in-place methods (add_, zero_ ...) are in ``inplace.py``.
 
 Each method checks its arguments, computes the result with NumPy, and makes the node with
 its rule (``_make``): the rules are in the ``rules_*.py`` tables.
@@ -152,7 +153,8 @@ class _Elementwise(_TensorParts):
 
 
 class _Reductions(_TensorParts):
-    """sum, mean, var, amax, amin, max, min, argmax, argmin; softmax and log_softmax."""
+    """sum, mean, var, amax, amin, max, min, argmax, argmin, prod, cumsum, norm; softmax and
+    log_softmax."""
 
     __slots__ = ()
 
