@@ -416,12 +416,21 @@ def _no_small(a: Any) -> bool:
     return bool(np.all(np.abs(a) > 1e-2))
 
 
-def _distinct_abs(a: Any) -> bool:
-    """No two elements whose |x| are within 0.01 (ties of max |x| share the gradient)."""
+def _no_tiny(a: Any) -> bool:
+    """No element that is not 0 but below 1e-3 in size."""
     import numpy as np
 
-    v = np.sort(np.abs(a).ravel())
-    return bool(np.all(np.diff(v) > 1e-2))
+    return bool(np.all((a == 0) | (np.abs(a) > 1e-3)))
+
+
+def _distinct_abs(ap: Any) -> Any:
+    """Distinct values (in [-3, 3]) made into distinct sizes |x| in [0.1, 6.1], with signs
+    alternating: no ties for the largest |x|, which share the gradient."""
+    import numpy as np
+
+    a = ap[0][0]
+    signs = np.where(np.arange(a.size).reshape(a.shape) % 2 == 0, 1.0, -1.0)
+    return [np.asarray((a + 3.1) * signs)], ap[1]
 
 
 TENSOR_OPS: list[TensorOp] = [
@@ -492,18 +501,20 @@ TENSOR_OPS: list[TensorOp] = [
              _reduction(unique=True, min_dims=1, single_dim=True)),
     TensorOp("min_dim", lambda ns, p, x: x.min(p["dim"], keepdim=p["keepdim"]).values,
              _reduction(unique=True, min_dims=1, single_dim=True)),
-    TensorOp("prod_all", lambda ns, p, x: x.prod(), _unary(-2, 2)),
+    # (no subnormal element: out / x loses its digits there, in PyTorch's formula as in ours)
+    TensorOp("prod_all", lambda ns, p, x: x.prod(), _unary(-2, 2).filter(
+        lambda ap: _no_tiny(ap[0][0]))),
     TensorOp("prod_dim", lambda ns, p, x: x.prod(p["dim"], keepdim=p["keepdim"]),
-             _reduction(min_dims=1, single_dim=True)),
+             _reduction(min_dims=1, single_dim=True).filter(lambda ap: _no_tiny(ap[0][0]))),
     TensorOp("cumsum", lambda ns, p, x: x.cumsum(p["dim"]),
              _reduction(min_dims=1, single_dim=True)),
-    TensorOp("norm", lambda ns, p, x: x.norm(dim=p["dim"], keepdim=p["keepdim"]),
+    TensorOp("norm", lambda ns, p, x: x.norm(2, dim=p["dim"], keepdim=p["keepdim"]),
              _reduction().filter(lambda ap: ap[1]["dim"] != () and _no_small(ap[0][0]))),
     TensorOp("norm_1", lambda ns, p, x: x.norm(1, dim=p["dim"], keepdim=p["keepdim"]),
              _reduction().filter(lambda ap: ap[1]["dim"] != () and _no_small(ap[0][0]))),
     TensorOp("norm_inf", lambda ns, p, x: x.norm(float("inf"), p["dim"], p["keepdim"]),
-             _reduction().filter(lambda ap: ap[1]["dim"] != () and _no_small(ap[0][0])
-                                 and _distinct_abs(ap[0][0]))),
+             _reduction(unique=True).filter(lambda ap: ap[1]["dim"] != ()).map(
+                 _distinct_abs)),
     TensorOp("dot", lambda ns, p, a, b: a.dot(b), _matmul_operands().filter(
         lambda ap: ap[0][0].ndim == 1 == ap[0][1].ndim)),
     TensorOp("mm", lambda ns, p, a, b: a.mm(b), _matmul_operands().filter(

@@ -256,3 +256,10 @@ def test_zero_fill_and_copy_on_a_tensor_that_needs_no_gradient() -> None:
     x.zero_().add_(1.0).mul_(3.0)
     assert x.tolist() == [3.0, 3.0] and view.tolist() == [[1.0], [2.0]]  # a new array
     assert x.copy_([5.0, 6.0]).fill_(Tensor(7.0)).tolist() == [7.0, 7.0]
+
+
+def test_max_and_min_methods_with_a_tensor_are_elementwise_as_torchs(torch: Any) -> None:
+    x, y = Tensor(_A), Tensor(_A[::-1].copy())
+    t, u = torch.tensor(_A), torch.tensor(_A[::-1].copy())
+    _close(x.max(y), t.max(u), "max")
+    _close(x.min(y), t.min(u), "min")

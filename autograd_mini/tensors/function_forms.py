@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .functions import maximum, minimum
 from .nodes import _describe
 from .tensor import Tensor
 
@@ -115,15 +114,11 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
 def max(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
     """``input.max()``, ``input.max(dim)`` (values and indices), or with a Tensor as the
     second argument the elementwise ``maximum(input, other)``, as PyTorch's torch.max."""
-    if dim.__class__ is Tensor:
-        return maximum(_input("max", input), dim)
     return _input("max", input).max(dim, keepdim)
 
 
 def min(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
     """``input.min()``, ``input.min(dim)``, or the elementwise ``minimum(input, other)``."""
-    if dim.__class__ is Tensor:
-        return minimum(_input("min", input), dim)
     return _input("min", input).min(dim, keepdim)
 
 

@@ -3,7 +3,10 @@ zero_, fill_, copy_ and clamp_ (a mixin class that ``Tensor`` is made of).
 
 Each stores the new numbers in ``.data`` as the in-place operators (``t += x``) do, so each
 counts as one edit in the tensor's version counter (see ``tensor.py``): a graph recorded
-before the edit whose backward pass reads the tensor's numbers then refuses to run.
+before the edit whose backward pass reads the tensor's numbers then refuses to run. As with
+those operators, the numbers are a new array: a view made before the edit (``t.T``,
+``t[0]``) keeps the old ones, where in PyTorch, whose in-place ops write into the shared
+memory, it would change too (the edit is counted for it all the same).
 
 When they are allowed. As the in-place operators: on a tensor that needs no gradient, or
 under ``no_grad()`` (a parameter update, ``w.grad``-style resets, initialisation). PyTorch

@@ -213,7 +213,10 @@ class _Reductions(_TensorParts):
 
         Without dim the gradient is shared equally among tied maxima; with dim it
         goes to the element ``indices`` points at (the first maximum), as in PyTorch.
+        A Tensor in place of dim gives the elementwise :meth:`maximum`, as in PyTorch.
         """
+        if dim.__class__ is Tensor:
+            return maximum(self, dim)
         if dim is None and axis is None:
             self._check_nonempty("max")
             return _make(MAX_ALL.forward(self.data, None), MAX_ALL, self, None,
@@ -222,7 +225,10 @@ class _Reductions(_TensorParts):
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
-        """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair."""
+        """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair (with a
+        Tensor in place of dim, the elementwise :meth:`minimum`)."""
+        if dim.__class__ is Tensor:
+            return minimum(self, dim)
         if dim is None and axis is None:
             self._check_nonempty("min")
             return _make(MIN_ALL.forward(self.data, None), MIN_ALL, self, None,
@@ -258,6 +264,10 @@ class _Reductions(_TensorParts):
         (as PyTorch's); p = 1, sum(|x|); p = inf, max(|x|) (these two are recorded as the
         abs and sum/amax they are made of)."""
         if p == "fro" or (_number(p) == 2.0 and not isinstance(p, bool)):
+            if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+                raise RuntimeError(f"norm: p='fro' is a matrix norm and takes at most 2 dims, "
+                                   f"got dim={tuple(dim)}; use p=2 for the vector norm over "
+                                   "more axes (as in PyTorch)")
             dims = _dims("norm", dim, None, self.data.ndim)
             ctx = (dims, bool(keepdim))
             return _make(NORM.forward(self.data, ctx), NORM, self, ctx, self.requires_grad)
