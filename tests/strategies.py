@@ -409,6 +409,30 @@ def _pairs_same_shape(draw: Any, lo: float, hi: float, t_lo: float, t_hi: float,
     return [x, t], {"reduction": reduction}
 
 
+def _no_small(a: Any) -> bool:
+    """No element within 0.01 of 0 (where |x| and a norm have their kink)."""
+    import numpy as np
+
+    return bool(np.all(np.abs(a) > 1e-2))
+
+
+def _no_tiny(a: Any) -> bool:
+    """No element that is not 0 but below 1e-3 in size."""
+    import numpy as np
+
+    return bool(np.all((a == 0) | (np.abs(a) > 1e-3)))
+
+
+def _distinct_abs(ap: Any) -> Any:
+    """Distinct values (in [-3, 3]) made into distinct sizes |x| in [0.1, 6.1], with signs
+    alternating: no ties for the largest |x|, which share the gradient."""
+    import numpy as np
+
+    a = ap[0][0]
+    signs = np.where(np.arange(a.size).reshape(a.shape) % 2 == 0, 1.0, -1.0)
+    return [np.asarray((a + 3.1) * signs)], ap[1]
+
+
 TENSOR_OPS: list[TensorOp] = [
     # elementwise, one tensor
     TensorOp("neg", lambda ns, p, x: -x, _unary()),
@@ -418,6 +442,8 @@ TENSOR_OPS: list[TensorOp] = [
     TensorOp("sqrt", lambda ns, p, x: x.sqrt(), _unary(0.1, 10)),
     TensorOp("abs", lambda ns, p, x: x.abs(), _unary(avoid=(0.0,))),
     TensorOp("tanh", lambda ns, p, x: x.tanh(), _unary()),
+    TensorOp("sin", lambda ns, p, x: x.sin(), _unary(-6, 6)),
+    TensorOp("cos", lambda ns, p, x: x.cos(), _unary(-6, 6)),
     TensorOp("sigmoid", lambda ns, p, x: x.sigmoid(), _unary(-10, 10)),
     TensorOp("relu", lambda ns, p, x: x.relu(), _unary(avoid=(0.0,))),
     TensorOp("clamp", lambda ns, p, x: x.clamp(-0.5, 1.0), _unary(avoid=(-0.5, 1.0))),
@@ -475,6 +501,24 @@ TENSOR_OPS: list[TensorOp] = [
              _reduction(unique=True, min_dims=1, single_dim=True)),
     TensorOp("min_dim", lambda ns, p, x: x.min(p["dim"], keepdim=p["keepdim"]).values,
              _reduction(unique=True, min_dims=1, single_dim=True)),
+    # (no subnormal element: out / x loses its digits there, in PyTorch's formula as in ours)
+    TensorOp("prod_all", lambda ns, p, x: x.prod(), _unary(-2, 2).filter(
+        lambda ap: _no_tiny(ap[0][0]))),
+    TensorOp("prod_dim", lambda ns, p, x: x.prod(p["dim"], keepdim=p["keepdim"]),
+             _reduction(min_dims=1, single_dim=True).filter(lambda ap: _no_tiny(ap[0][0]))),
+    TensorOp("cumsum", lambda ns, p, x: x.cumsum(p["dim"]),
+             _reduction(min_dims=1, single_dim=True)),
+    TensorOp("norm", lambda ns, p, x: x.norm(2, dim=p["dim"], keepdim=p["keepdim"]),
+             _reduction().filter(lambda ap: ap[1]["dim"] != () and _no_small(ap[0][0]))),
+    TensorOp("norm_1", lambda ns, p, x: x.norm(1, dim=p["dim"], keepdim=p["keepdim"]),
+             _reduction().filter(lambda ap: ap[1]["dim"] != () and _no_small(ap[0][0]))),
+    TensorOp("norm_inf", lambda ns, p, x: x.norm(float("inf"), p["dim"], p["keepdim"]),
+             _reduction(unique=True).filter(lambda ap: ap[1]["dim"] != ()).map(
+                 _distinct_abs)),
+    TensorOp("dot", lambda ns, p, a, b: a.dot(b), _matmul_operands().filter(
+        lambda ap: ap[0][0].ndim == 1 == ap[0][1].ndim)),
+    TensorOp("mm", lambda ns, p, a, b: a.mm(b), _matmul_operands().filter(
+        lambda ap: ap[0][0].ndim == 2 == ap[0][1].ndim)),
     TensorOp("softmax", lambda ns, p, x: x.softmax(p["dim"]),
              _reduction(min_dims=1, single_dim=True)),
     TensorOp("log_softmax", lambda ns, p, x: x.log_softmax(p["dim"]),
@@ -911,6 +955,7 @@ def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
         ("abs", _unary_op(lambda x: x.abs(), lambda a: _away(a, (0.0,)))),
         ("tanh", _unary_op(lambda x: x.tanh())),
         ("sigmoid", _unary_op(lambda x: x.sigmoid())),
+        ("sin", _unary_op(lambda x: x.sin())), ("cos", _unary_op(lambda x: x.cos())),
         ("relu", _unary_op(lambda x: x.relu(), lambda a: _away(a, (0.0,)))),
         ("clamp", _unary_op(lambda x: x.clamp(-0.5, 1.0), lambda a: _away(a, (-0.5, 1.0)))),
         ("clamp_min", _unary_op(lambda x: x.clamp(min=0.5), lambda a: _away(a, (0.5,)))),
@@ -945,6 +990,10 @@ def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
         ("amin", _reduction(lambda x, d, k: x.amin(d, keepdim=k), _distinct)),
         ("max_dim", _reduction(lambda x, d, k: x.max(d, keepdim=k).values, _distinct, True)),
         ("min_dim", _reduction(lambda x, d, k: x.min(d, keepdim=k).values, _distinct, True)),
+        ("prod", _reduction(lambda x, d, k: x.prod(d, keepdim=k), single=True)),
+        ("prod_all", _unary_op(lambda x: x.prod())),
+        ("cumsum", _reduction(lambda x, d, k: x.cumsum(d), single=True)),
+        ("norm", _reduction(lambda x, d, k: x.norm(dim=d, keepdim=k), nonzero)),
         ("max_all", _unary_op(lambda x: x.max(), _distinct)),
         ("min_all", _unary_op(lambda x: x.min(), _distinct)),
         ("softmax", _reduction(lambda x, d, k: x.softmax(d), single=True)),

@@ -356,6 +356,10 @@ EDITS: dict[str, Callable[[Any], Any]] = {
     "fancy_index": lambda x: x[_labels(x, [0, 2, 2])],
     "pow_tensor": lambda x: x ** _like(x, [2.0, 3.0, 1.5]),
     "var_dim": lambda x: x.reshape(1, 3).var(1),
+    "sin": lambda x: x.sin(), "cos": lambda x: x.cos(), "prod": lambda x: x.prod(),
+    "prod_dim": lambda x: x.reshape(1, 3).prod(1), "cumsum": lambda x: x.cumsum(0),
+    "norm": lambda x: x.norm(), "norm_dim": lambda x: x.reshape(3, 1).norm(dim=1),
+    "dot": lambda x: x.dot(x), "mm": lambda x: x.reshape(1, 3).mm(x.reshape(3, 1)),
     "bce_logits": lambda x: _lib(x).nn.functional.binary_cross_entropy_with_logits(
         x, _like(x, [0.2, 0.3, 0.5])),
     "log_softmax_nll": lambda x: _lib(x).nn.functional.nll_loss(
@@ -438,13 +442,15 @@ def _nodes_of_every_rule() -> list[Tensor]:
     m, v = leaf(rng.uniform(0.5, 2.0, (3, 2))), leaf(rng.uniform(0.5, 2.0, 3))
     y.data[0, 0] = x.data[0, 0]  # a tie for maximum and minimum
     labels = np.array([2, 0])
+    z = leaf(np.array([[0.0, 2.0, 3.0], [0.0, 0.0, 1.5]]))  # prod's formula with zeros
     # the gradient of x[[0, 0]], as a recorded backward pass makes it: an index_put node
     put = _index_put(leaf(rng.uniform(0.5, 2.0, (2, 3))), (2, 3), np.array([0, 0]), True)
     return [
         x + y, x - y, x * y, x / y, x**y, x @ m, am.maximum(x, y), am.minimum(x, y),
         x + 2.0, x - 2.0, 2.0 - x, x * 2.0, x / 2.0, 2.0 / x, x**2.0, 2.0**x, -x, x.exp(),
         x.log(), x.log1p(), x.sqrt(), x.abs(), x.tanh(), x.sigmoid(), x.relu(),
-        x.clamp(0.8, 1.5), x.sum(1), x.mean(0), x.var(1), x.amax(1), x.amin(0), x.max(),
+        x.clamp(0.8, 1.5), x.sin(), x.cos(), x.prod(1), x.prod(), z.prod(0), z.prod(),
+        x.cumsum(1), x.norm(dim=1), x.sum(1), x.mean(0), x.var(1), x.amax(1), x.amin(0), x.max(),
         x.min(), x.softmax(1), x.log_softmax(1), x.reshape(3, 2), x.view(6), x.flatten(),
         x[None].squeeze(0), x.unsqueeze(0), x.permute(1, 0), v.expand(2, 3),
         x.to(np.float32), x.clone(), x[0], x[[0, 0]], put, am.cat([x, y]), am.stack([x, y]),

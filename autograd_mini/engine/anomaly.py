@@ -74,7 +74,8 @@ _BACKWARD_HINTS = {
 # an anomaly message can then show the operands' numbers at the bad element.
 _ELEMENTWISE = frozenset({
     "add", "sub", "rsub", "mul", "div", "rdiv", "pow", "rpow", "neg", "exp", "log", "log1p",
-    "sqrt", "abs", "tanh", "sigmoid", "relu", "clamp", "maximum", "minimum", "where", "to",
+    "sqrt", "sin", "cos", "abs", "tanh", "sigmoid", "relu", "clamp", "maximum", "minimum",
+    "where", "to",
     "binary_cross_entropy", "binary_cross_entropy_with_logits"})
 
 

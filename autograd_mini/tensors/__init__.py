@@ -6,14 +6,18 @@ Read in this order:
 * ``tensor.py``             the Tensor: its numbers and their version, ``backward()``, the
   arithmetic operators (+ - * / ** @) and the in-place ones
 * ``rules_arithmetic.py``   the derivative rules of arithmetic and the elementwise functions
-* ``rules_reductions.py``   ... of sum, mean, var, max and min, softmax, log_softmax
+* ``rules_reductions.py``   ... of sum, mean, var, max and min, prod, cumsum, norm, softmax,
+  log_softmax
 * ``rules_shape.py``        ... of reshape, permute, expand, indexing, cat, stack, where
 * ``rules_losses.py``       ... of nll_loss, cross_entropy and binary cross-entropy
 * ``formulas.py``           the helpers the formulas call, on arrays or Tensors (unbroadcast)
-* ``methods.py``            the Tensor's other methods: elementwise, reductions, shape changes
+* ``methods.py``            the Tensor's other methods: elementwise, reductions, products,
+  shape changes
 * ``nodes.py``              how a node is made (``_make``), leaves, conversions of operands
 * ``versions.py``           the in-place check: what was edited since the forward pass
 * ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like
+* ``function_forms.py``     sin(x), sum(x, dim) ...: the function spellings of the methods
+* ``inplace.py``            add_, mul_, zero_, fill_, copy_, clamp_: in-place edits
 * ``factories.py``          zeros, ones, full, randn, rand, arange, from_numpy, as_tensor
 * ``arguments.py``          the checks of shapes, axes and broadcasting
 * ``fast_cross_entropy.py`` cross_entropy's fast path (the flat picks), equal to the general
@@ -38,6 +42,29 @@ from .factories import (
     zeros,
 )
 from .formulas import unbroadcast
+from .function_forms import (
+    abs,
+    clamp,
+    cos,
+    cumsum,
+    dot,
+    exp,
+    log,
+    matmul,
+    max,
+    mean,
+    min,
+    mm,
+    norm,
+    pow,
+    prod,
+    relu,
+    sigmoid,
+    sin,
+    sqrt,
+    sum,
+    tanh,
+)
 from .functions import cat, concatenate, maximum, minimum, ones_like, stack, where, zeros_like
 
 RULES = {**rules_arithmetic.RULES, **rules_reductions.RULES, **rules_shape.RULES,
@@ -47,22 +74,43 @@ RULES = {**rules_arithmetic.RULES, **rules_reductions.RULES, **rules_shape.RULES
 __all__ = [
     "RULES",
     "Tensor",
+    "abs",
     "arange",
     "as_tensor",
     "cat",
+    "clamp",
     "concatenate",
+    "cos",
+    "cumsum",
+    "dot",
+    "exp",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "log",
     "manual_seed",
+    "matmul",
+    "max",
     "maximum",
+    "mean",
+    "min",
     "minimum",
+    "mm",
+    "norm",
     "ones",
     "ones_like",
+    "pow",
+    "prod",
     "rand",
     "randn",
+    "relu",
+    "sigmoid",
+    "sin",
+    "sqrt",
     "stack",
+    "sum",
+    "tanh",
     "unbroadcast",
     "where",
     "zeros",

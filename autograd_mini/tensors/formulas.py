@@ -126,6 +126,18 @@ def _log1p(x: Any) -> Any:
         return np.log1p(x)
 
 
+def _sin(x: Any) -> Any:
+    return x.sin() if x.__class__ is Tensor else np.sin(x)
+
+
+def _cos(x: Any) -> Any:
+    return x.cos() if x.__class__ is Tensor else np.cos(x)
+
+
+def _cumsum(x: Any, dim: int) -> Any:
+    return x.cumsum(dim) if x.__class__ is Tensor else np.cumsum(x, axis=dim)
+
+
 def _sqrt(x: Any) -> Any:
     with _quiet():
         return np.sqrt(x)

@@ -1,7 +1,8 @@
-"""The Tensor's methods besides its data, its backward() and its operators, in three
-families, each a mixin class that ``Tensor`` is made of: elementwise functions (exp, relu,
-clamp ...), reductions (sum, mean, var, max ...; and softmax along an axis), and shape
-changes (reshape, permute, expand, indexing ...).
+"""The Tensor's methods besides its data, its backward() and its operators, in four
+families, each a mixin class that ``Tensor`` is made of: elementwise functions (exp, sin,
+relu, clamp ...), reductions (sum, mean, var, max, prod, cumsum, norm ...; and softmax along
+an axis), products (matmul, mm, dot) and shape changes (reshape, permute, expand, indexing
+...). The in-place methods (add_, zero_ ...) are in ``inplace.py``.
 
 Each method checks its arguments, computes the result with NumPy, and makes the node with
 its rule (``_make``): the rules are in the ``rules_*.py`` tables.
@@ -20,15 +21,18 @@ from ..scalar import Value
 from .arguments import Shape, _dims, _keep, _one_dim, _shape_arg
 from .formulas import _count, _exp, _log, _log1p, _sigmoid, _sqrt
 from .functions import maximum, minimum
-from .nodes import _describe, _make, _mixing_error, _number
-from .rules_arithmetic import ABS, CLAMP, EXP, LOG, LOG1P, RELU, SIGMOID, SQRT, TANH
+from .nodes import _as_tensor, _describe, _make, _matmul_node, _mixing_error, _number
+from .rules_arithmetic import ABS, CLAMP, COS, EXP, LOG, LOG1P, RELU, SIGMOID, SIN, SQRT, TANH
 from .rules_reductions import (
     AMAX,
     AMIN,
+    CUMSUM,
     LOG_SOFTMAX,
     MAX_ALL,
     MEAN,
     MIN_ALL,
+    NORM,
+    PROD,
     SOFTMAX,
     SUM,
     VAR,
@@ -67,13 +71,30 @@ class _TensorParts:
 
         def clone(self) -> Tensor: ...
 
+        def reshape(self, *shape: Any) -> Tensor: ...
+
+        def abs(self) -> Tensor: ...
+
         def __getitem__(self, index: Any) -> Tensor: ...
 
 
 class _Elementwise(_TensorParts):
-    """exp, log, log1p, sqrt, abs, tanh, sigmoid, relu, clamp, maximum, minimum."""
+    """exp, log, log1p, sqrt, sin, cos, abs, tanh, sigmoid, relu, clamp, pow, maximum,
+    minimum."""
 
     __slots__ = ()
+
+    def sin(self) -> Tensor:
+        """Sine (of radians); d/dx = cos(x)."""
+        return _make(np.sin(self.data), SIN, self, None, self.requires_grad)
+
+    def cos(self) -> Tensor:
+        """Cosine (of radians); d/dx = -sin(x)."""
+        return _make(np.cos(self.data), COS, self, None, self.requires_grad)
+
+    def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent`` (a number or a tensor, broadcast): the ** operator."""
+        return self ** exponent  # type: ignore[no-any-return,operator]
 
     def exp(self) -> Tensor:
         """e ** self; d/dx = exp(x), the output itself."""
@@ -132,7 +153,8 @@ class _Elementwise(_TensorParts):
 
 
 class _Reductions(_TensorParts):
-    """sum, mean, var, amax, amin, max, min, argmax, argmin; softmax and log_softmax."""
+    """sum, mean, var, amax, amin, max, min, argmax, argmin, prod, cumsum, norm; softmax and
+    log_softmax."""
 
     __slots__ = ()
 
@@ -191,7 +213,10 @@ class _Reductions(_TensorParts):
 
         Without dim the gradient is shared equally among tied maxima; with dim it
         goes to the element ``indices`` points at (the first maximum), as in PyTorch.
+        A Tensor in place of dim gives the elementwise :meth:`maximum`, as in PyTorch.
         """
+        if dim.__class__ is Tensor:
+            return maximum(self, dim)
         if dim is None and axis is None:
             self._check_nonempty("max")
             return _make(MAX_ALL.forward(self.data, None), MAX_ALL, self, None,
@@ -200,12 +225,59 @@ class _Reductions(_TensorParts):
 
     def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Any:
-        """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair."""
+        """The smallest value; with ``dim``, PyTorch's ``(values, indices)`` pair (with a
+        Tensor in place of dim, the elementwise :meth:`minimum`)."""
+        if dim.__class__ is Tensor:
+            return minimum(self, dim)
         if dim is None and axis is None:
             self._check_nonempty("min")
             return _make(MIN_ALL.forward(self.data, None), MIN_ALL, self, None,
                          self.requires_grad)
         return self._select("min", np.argmin, dim, keepdim, axis, keepdims)
+
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Product of every element, or along one axis ``dim``.
+
+        The gradient of an element is the product of the others: out / x where no element
+        is 0 (PyTorch's formula), else computed by multiplying the others, so that a zero
+        gets the exact product of the rest (and two zeros give 0 everywhere).
+        """
+        if isinstance(dim, (tuple, list)):
+            raise TypeError("prod: dim must be one int or None (PyTorch's prod takes one "
+                            "axis); call prod once for each axis")
+        d = None if dim is None else _one_dim("prod", dim, self.data.ndim)
+        d = d if self.data.ndim else None  # a 0-d tensor: its one element
+        ctx = (d, bool(keepdim) and d is not None)
+        return _make(PROD.forward(self.data, ctx), PROD, self, ctx, self.requires_grad)
+
+    def cumsum(self, dim: int) -> Tensor:
+        """Running sums along ``dim``: out[i] = x[0] + ... + x[i]; the gradient of x[i]
+        is the sum of the gradients of out[i], out[i + 1], ... (a reversed cumsum)."""
+        d = _one_dim("cumsum", dim, max(self.data.ndim, 1))
+        if not self.data.ndim:
+            return self.reshape(1).cumsum(0).reshape(())
+        return _make(CUMSUM.forward(self.data, d), CUMSUM, self, d, self.requires_grad)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The vector norm over ``dim`` (all elements by default): p = 2 or "fro" (the
+        default), sqrt(sum(x²)), whose gradient x / norm is taken as 0 where the norm is 0
+        (as PyTorch's); p = 1, sum(|x|); p = inf, max(|x|) (these two are recorded as the
+        abs and sum/amax they are made of)."""
+        if p == "fro" or (_number(p) == 2.0 and not isinstance(p, bool)):
+            if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+                raise RuntimeError(f"norm: p='fro' is a matrix norm and takes at most 2 dims, "
+                                   f"got dim={tuple(dim)}; use p=2 for the vector norm over "
+                                   "more axes (as in PyTorch)")
+            dims = _dims("norm", dim, None, self.data.ndim)
+            ctx = (dims, bool(keepdim))
+            return _make(NORM.forward(self.data, ctx), NORM, self, ctx, self.requires_grad)
+        if _number(p) == 1.0 and not isinstance(p, bool):
+            return self.abs().sum(dim, keepdim)
+        if _number(p) == math.inf:
+            return self.abs().amax(dim, keepdim)
+        raise ValueError(f"norm: p={p!r} is not supported; use p=2 (or 'fro', the default), "
+                         "p=1 or p=float('inf'), or write the p-norm out: "
+                         "(x.abs() ** p).sum() ** (1 / p)")
 
     def _check_nonempty(self, op: str) -> None:
         if self.data.size == 0:
@@ -244,6 +316,44 @@ class _Reductions(_TensorParts):
         """log(softmax(x)) along ``dim`` by max-subtraction: finite for logits of ±1000."""
         d = _one_dim("log_softmax", dim, self.data.ndim)
         return _make(_log_softmax(self.data, d), LOG_SOFTMAX, self, d, self.requires_grad)
+
+
+class _Products(_TensorParts):
+    """matmul, mm (matrices only) and dot (vectors only): the @ operator, with
+    PyTorch's checks of the shapes."""
+
+    __slots__ = ()
+
+    def matmul(self, other: Any) -> Tensor:
+        """``self @ other`` (NumPy's and PyTorch's rules for 1-D and batched operands)."""
+        return self @ other  # type: ignore[no-any-return,operator]
+
+    def mm(self, mat2: Any) -> Tensor:
+        """The product of two matrices (2-D only, unlike matmul)."""
+        o = _as_tensor(mat2, self, "mm")  # type: ignore[arg-type]
+        s, t = self.data.shape, o.data.shape
+        for name, shape in (("self", s), ("mat2", t)):
+            if len(shape) != 2:
+                raise RuntimeError(f"mm: {name} must be a matrix (2-D), got shape {shape}; "
+                                   "use matmul (or @) for vectors and batches")
+        if s[1] != t[0]:
+            raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied ({s[0]}x{s[1]} "
+                               f"and {t[0]}x{t[1]}): the columns of the first ({s[1]}) must "
+                               f"equal the rows of the second ({t[0]})")
+        return _matmul_node(self, o)  # type: ignore[arg-type]
+
+    def dot(self, other: Any) -> Tensor:
+        """The dot product of two vectors of one length (1-D only, unlike matmul)."""
+        o = _as_tensor(other, self, "dot")  # type: ignore[arg-type]
+        s, t = self.data.shape, o.data.shape
+        if len(s) != 1 or len(t) != 1:
+            raise RuntimeError(f"dot: 1D tensors expected, but got {len(s)}D and {len(t)}D "
+                               f"tensors (shapes {s} and {t}); use matmul (or @) for "
+                               "matrices")
+        if s != t:
+            raise RuntimeError(f"dot: inconsistent tensor size: the vectors have {s[0]} and "
+                               f"{t[0]} elements; they need the same number")
+        return _matmul_node(self, o)  # type: ignore[arg-type]
 
 
 class _ShapeChanges(_TensorParts):

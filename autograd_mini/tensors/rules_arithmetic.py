@@ -29,6 +29,7 @@ import numpy as np
 
 from ..engine import binary, unary
 from .formulas import (
+    _cos,
     _data,
     _div,
     _exp,
@@ -38,6 +39,7 @@ from .formulas import (
     _pow_scalar,
     _sigmoid,
     _sign,
+    _sin,
     _sqrt,
     _where,
     _zeros_like,
@@ -116,6 +118,9 @@ LOG1P = unary("log1p", "log1p", lambda a, _: _log1p(a), lambda g, a, _, out: _di
               reads="a")
 SQRT = unary("sqrt", "sqrt", lambda a, _: _sqrt(a), lambda g, a, _, out: _div(g, 2 * out),
              reads="out")
+# sin and cos: PyTorch's formulas, grad * cos(x) and grad * -sin(x)
+SIN = unary("sin", "sin", lambda a, _: np.sin(a), lambda g, a, _, out: g * _cos(a), reads="a")
+COS = unary("cos", "cos", lambda a, _: np.cos(a), lambda g, a, _, out: g * -_sin(a), reads="a")
 ABS = unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * _sign(_data(a)),
             reads="a")
 TANH = unary("tanh", "tanh", lambda a, _: np.tanh(a), lambda g, a, _, out: g * (1 - out * out),
@@ -129,8 +134,8 @@ CLAMP = unary("clamp", "clamp", lambda a, lh: np.clip(a, *lh),
               lambda g, a, lh, out: _where(_clamp_mask(_data(a), *lh), g, 0.0), reads="a")
 
 RULES = {r.name: r for r in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, RPOW, MATMUL, MAXIMUM,
-                             MINIMUM, NEG, EXP, LOG, LOG1P, SQRT, ABS, TANH, SIGMOID, RELU,
-                             CLAMP)}
+                             MINIMUM, NEG, EXP, LOG, LOG1P, SQRT, SIN, COS, ABS, TANH, SIGMOID,
+                             RELU, CLAMP)}
 """The arithmetic rules by name (the constant-operand variants share a name)."""
 
 

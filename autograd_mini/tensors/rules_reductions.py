@@ -15,13 +15,16 @@ import numpy as np
 from ..engine import unary
 from .formulas import (
     _count,
+    _cumsum,
     _data,
     _div,
     _exp_log_p,
+    _permute,
     _quiet,
     _ratio,
     _reduced_shape,
     _restore,
+    _where,
 )
 
 # ---- reductions; context (dims, keepdim), dims None meaning every axis. (np.add.reduce
@@ -53,6 +56,55 @@ MAX_ALL = unary("max", "max", lambda a, _: np.maximum.reduce(a, axis=None),
 MIN_ALL = unary("min", "min", lambda a, _: np.minimum.reduce(a, axis=None),
                 lambda g, a, _, out: _even_share(g, a, out, None, False, nan_matches=True),
                 reads="a out")
+
+# prod: context (dim, keepdim), dim None meaning every element. PyTorch's prod_backward:
+# g · out / a where no element is 0; else the product of the other elements, computed
+# without dividing (so that a zero gives the exact product of the rest, not 0/0)
+PROD = unary("prod", "prod", lambda a, dk: np.multiply.reduce(
+    a if dk[0] is not None else np.reshape(a, -1), axis=dk[0] or 0, keepdims=dk[1]),
+             lambda g, a, dk, out: _prod_backward(g, a, out, *dk), reads="a out")
+# cumsum along dim: the gradient of element i is the sum of g over elements i, i+1, ...:
+# PyTorch's reversed cumsum, g.flip(dim).cumsum(dim).flip(dim)
+CUMSUM = unary("cumsum", "cumsum", lambda a, d: np.cumsum(a, axis=d),
+               lambda g, a, d, out: _flip(_cumsum(_flip(g, d), d), d), reads="")
+# norm (p = 2) over dims: d |a| / d a = a / |a|, and 0 where |a| is 0 (PyTorch's
+# norm_backward, which masks the 0/0 to 0: a subgradient)
+NORM = unary("norm", "norm", lambda a, dk: np.sqrt(np.add.reduce(a * a, axis=dk[0],
+                                                                  keepdims=dk[1])),
+             lambda g, a, dk, out: _norm_backward(g, a, out, *dk), reads="a out")
+
+
+def _prod_backward(g: Any, a: Any, out: Any, dim: int | None, keepdim: bool) -> Any:
+    shape = a.shape
+    if not shape:  # a 0-d tensor: prod is the identity
+        return g
+    if dim is None:  # every element: as a flat vector, then back to the shape
+        return _prod_backward(g.reshape(1), a.reshape(-1), out.reshape(1), 0,
+                              True).reshape(shape)
+    if not keepdim:
+        g, out = (x.reshape(_reduced_shape(shape, (dim,))) for x in (g, out))
+    if not (_data(a) == 0).any():
+        return g * _div(out, a)
+    return g * _prod_others(a, dim)
+
+
+def _prod_others(a: Any, dim: int) -> Any:
+    """For each element of ``a``, the product of the others along ``dim`` (no division)."""
+    n, ndim = a.shape[dim], len(a.shape)
+    to_last = (*(i for i in range(ndim) if i != dim), dim)
+    rows = _permute(a, to_last)[..., None, :]  # (..., 1, n): each row, once per element
+    others = _where(np.eye(n, dtype=bool), 1.0, rows).prod(-1)  # its own entry set to 1
+    return _permute(others, tuple(int(i) for i in np.argsort(to_last)))
+
+
+def _flip(x: Any, dim: int) -> Any:
+    return x[(slice(None),) * dim + (slice(None, None, -1),)]
+
+
+def _norm_backward(g: Any, a: Any, out: Any, dims: Any, keepdim: bool) -> Any:
+    if not keepdim:
+        g, out = (x.reshape(_reduced_shape(a.shape, dims)) for x in (g, out))
+    return a * _where(_data(out) == 0, 0.0, _div(g, out))
 
 
 def _var_forward(a: Any, dims: Any, keepdim: bool, correction: float) -> Any:
@@ -103,6 +155,6 @@ def _log_softmax_parts(a: Any, dim: int) -> tuple[Any, Any, Any]:
     return z, e, np.add.reduce(e, axis=dim, keepdims=True)
 
 
-RULES = {r.name: r for r in (SUM, MEAN, VAR, AMAX, AMIN, MAX_ALL, MIN_ALL, SOFTMAX,
-                             LOG_SOFTMAX)}
+RULES = {r.name: r for r in (SUM, MEAN, VAR, AMAX, AMIN, MAX_ALL, MIN_ALL, PROD, CUMSUM,
+                             NORM, SOFTMAX, LOG_SOFTMAX)}
 """The reduction rules by name."""

@@ -64,11 +64,12 @@ import numpy as np
 
 from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
-from . import factories, formulas, functions, methods, nodes
+from . import factories, formulas, functions, inplace, methods, nodes
 from .arguments import Shape, _broadcast_shapes, _check_grad
 from .formulas import _data, _div, _pow, _pow_scalar, _quiet
 from .functions import minimum, where, zeros_like
-from .methods import _Elementwise, _Reductions, _ShapeChanges
+from .inplace import _InPlace
+from .methods import _Elementwise, _Products, _Reductions, _ShapeChanges
 from .nodes import (
     _as_tensor,
     _binary_node,
@@ -119,7 +120,7 @@ class _Size(int):
 _ndarray = np.ndarray  # (a module global: one lookup fewer in the .grad setter)
 
 
-class Tensor(_Elementwise, _Reductions, _ShapeChanges):
+class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     """An array that remembers how it was computed, so it can compute gradients.
 
     >>> W = Tensor([[1.0, 2.0], [3.0, -4.0]], requires_grad=True)
@@ -665,7 +666,7 @@ class Tensor(_Elementwise, _Reductions, _ShapeChanges):
 # and gets the class here as a global of its own (read as quickly as an imported name).
 # formulas.py, of which the rule tables are built, imports nothing of this package; it gets
 # the functions its Tensor branches call to make nodes here too.
-for _reader in (factories, formulas, functions, methods, nodes):
+for _reader in (factories, formulas, functions, inplace, methods, nodes):
     vars(_reader)["Tensor"] = Tensor
 vars(formulas).update(where=where, minimum=minimum, zeros_like=zeros_like, _make=_make,
                       INDEX_PUT=INDEX_PUT)
