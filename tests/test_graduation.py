@@ -113,6 +113,7 @@ def test_the_readme_names_exist_in_both_libraries(torch: Any) -> None:
         "`lib.optim.`": (autograd_mini.optim, torch.optim),
         "optimizers": (autograd_mini.optim.SGD([ours_p]), torch.optim.SGD([theirs_p])),
         "`lib.optim.lr_scheduler.`": (autograd_mini.optim.lr_scheduler, torch.optim.lr_scheduler),
+        "`lib.autograd.`": (autograd_mini.autograd, torch.autograd),
     }
     rows = _readme_names()
     assert set(rows) == set(places), rows.keys()
