@@ -101,10 +101,10 @@ def backward_pass(
                     for node in reversed(order):  # 3. visit
                         _visit(node, create_graph, accumulate, wanted, result, waiting,
                                check, observe)
-                else:  # the same visits with the calls inlined (fast_walk.py)
+                    for node in waiting:  # 4. deliver to the leaves, in the order reached
+                        _deliver(node, accumulate, wanted, result, observe)
+                else:  # steps 3 and 4 with the calls inlined (fast_walk.py)
                     fast_walk.visit_all(order, roots, accumulate, wanted, result, waiting)
-                for node in waiting:  # 4. deliver to the leaves, in the order they were reached
-                    _deliver(node, accumulate, wanted, result, observe)
         except BaseException as exc:
             for n in (*order, *waiting):  # e.g. KeyboardInterrupt: leave no half pass behind
                 n._g = None

@@ -1,4 +1,4 @@
-"""The fast path of the backward pass: step 3 of ``backward.py`` with every call inlined.
+"""The fast path of the backward pass: steps 3 and 4 of ``backward.py`` with every call inlined.
 
 An ordinary ``loss.backward()`` (no ``create_graph``, no ``detect_anomaly``, no observer)
 comes here. It visits the same nodes in the same order and adds the same shares in the
@@ -29,7 +29,8 @@ __all__ = ["visit_all"]
 
 def visit_all(order: list[Any], roots: Sequence[Any], accumulate: bool, wanted: Any,
               result: dict[Any, Any], waiting: list[Any]) -> None:
-    """Every operation's turn, last to first, as ``backward._visit`` takes it."""
+    """Every operation's turn, last to first, as ``backward._visit`` takes it; then the
+    leaves', as ``backward._deliver`` takes them."""
     # A kind whose class says every node requires and retains its gradient (Value) is
     # checked once here instead of once per edge. A Value op never takes a Tensor, so a
     # graph under a Value root holds only Values.
@@ -95,3 +96,11 @@ def visit_all(order: list[Any], roots: Sequence[Any], accumulate: bool, wanted: 
                     p._g = share if prev is None else prev + share
                     if prev is None and p._op is None:
                         waiting.append(p)
+    for node in waiting:  # the leaves, in the order their first shares came
+        g = node._g
+        node._g = None
+        if node in wanted:
+            result[node] = g
+        if accumulate:
+            old = node.grad
+            node.grad = node._first_grad(g) if old is None else old + g

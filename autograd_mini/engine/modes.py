@@ -113,17 +113,19 @@ class OnePassLock:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._inside = threading.local()
+        self._holder: int | None = None  # the thread inside a pass
 
     def __enter__(self) -> None:
-        if getattr(self._inside, "active", False):
-            raise RuntimeError(
-                "backward: a backward pass cannot start inside another one (the backward of "
-                "an autograd.Function called backward() or grad()); compute its gradients "
-                "with Tensor operations on grad_output and ctx.saved_tensors instead")
-        self._lock.acquire()
-        self._inside.active = True
+        if not self._lock.acquire(False):  # held: by another thread (wait) or by this one
+            if self._holder == threading.get_ident():
+                raise RuntimeError(
+                    "backward: a backward pass cannot start inside another one (the backward "
+                    "of an autograd.Function called backward() or grad()); compute its "
+                    "gradients with Tensor operations on grad_output and ctx.saved_tensors "
+                    "instead")
+            self._lock.acquire()
+        self._holder = threading.get_ident()
 
     def __exit__(self, *exc: object) -> None:
-        self._inside.active = False
+        self._holder = None
         self._lock.release()
