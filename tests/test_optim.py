@@ -270,6 +270,43 @@ def test_a_parameter_twice_in_a_group_warns_and_steps_twice_as_in_pytorch(torch:
     assert p.tolist() == q.tolist() == [0.0, 0.0]
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("name, kwargs", [
+    ("SGD", {"lr": 0.5, "momentum": 0.9}),
+    ("SGD", {"lr": 0.5, "weight_decay": 0.1, "nesterov": True, "momentum": 0.5}),
+    ("Adam", {"lr": 0.1}),
+    ("AdamW", {"lr": 0.1, "amsgrad": True}),
+    ("RMSprop", {"lr": 0.1, "momentum": 0.5, "centered": True}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01}),
+])
+def test_a_parameter_listed_twice_steps_twice_in_every_loop(torch: Any, name: str,
+                                                            kwargs: dict[str, Any]) -> None:
+    """The checked loops (momentum, weight decay, the adaptive optimizers) and the short loop
+    alike: each appearance updates the parameter and its state, as PyTorch's in-place steps."""
+    rng = np.random.default_rng(3)
+    start, grads = rng.normal(size=3), [rng.normal(size=3) for _ in range(3)]
+    p = nn.Parameter(start.copy())
+    q = torch.nn.Parameter(torch.tensor(start))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = getattr(optim, name)([p, p], **kwargs)
+        theirs = getattr(torch.optim, name)([q, q], foreach=False, **kwargs)
+    for g in grads:
+        p.grad, q.grad = g.copy(), torch.tensor(g)
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_a_value_listed_twice_steps_twice() -> None:
+    v = Value(1.0)
+    with pytest.warns(UserWarning, match="same parameter more than once"):
+        opt = optim.SGD([v, v], lr=0.25)
+    v.grad = 1.0
+    opt.step()
+    assert v.data == 0.5
+
+
 def test_a_read_only_parameter_array_is_replaced_not_half_written() -> None:
     # a parameter whose array cannot be written (a frozen array given to from_numpy) gets a
     # new array; the others are still updated in place

@@ -27,11 +27,10 @@ one straight into the parameter's array, as torch's ``param.add_(g, alpha=-lr)``
 count the write as one in-place edit of the parameter. ``tests/test_fast_paths.py`` runs
 the two on the same random parameters and requires equal arrays.
 
-Two cases where the loops part, both gaps of the checked loops rather than of this one: a
-parameter listed twice steps twice here, as in PyTorch, but once in the checked loops
-(each computes both of its new values from the old numbers); and a 0-d parameter is
-written into its array here, but gets a new array from the checked loops (there lr * g is
-a NumPy scalar, with no array to subtract into). The numbers of a 0-d step are the same.
+A parameter listed twice steps twice, here and in the checked loops, as in PyTorch. One
+case where the loops part: a 0-d parameter is written into its array here, but gets a new
+array from the checked loops (there lr * g is a NumPy scalar, with no array to subtract
+into). The numbers of a 0-d step are the same.
 """
 
 from __future__ import annotations

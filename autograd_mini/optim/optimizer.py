@@ -38,6 +38,10 @@ class Optimizer:
     whose keys override the defaults for that group.
     """
 
+    # state that PyTorch's step creates inside its loop over the parameters, so that the two
+    # appearances of a parameter listed twice each make their own on the step it appears
+    _made_in_the_loop: tuple[str, ...] = ()
+
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         name = type(self).__name__
         if callable(getattr(params, "parameters", None)):  # a model (a Sequential is iterable)
@@ -109,8 +113,9 @@ class Optimizer:
         ready, so a bad gradient raises before any parameter or buffer has changed.
         """
         updates: list[tuple[Any, Any, Mapping[str, Any]]] = []
+        pending: dict[int, tuple[Any, Mapping[str, Any]]] = {}
         for i, group in enumerate(self.param_groups):
-            self._group_updates(i, group, updates)
+            self._group_updates(i, group, updates, pending)
         state = self.state
         for p, data, new_state in updates:
             _write(p, data)
@@ -122,15 +127,31 @@ class Optimizer:
         self._opt_called = True  # schedulers warn when they are stepped before the optimizer
 
     def _group_updates(self, i: int, group: dict[str, Any],
-                       out: list[tuple[Any, Any, Mapping[str, Any]]]) -> None:
+                       out: list[tuple[Any, Any, Mapping[str, Any]]],
+                       pending: dict[int, tuple[Any, Mapping[str, Any]]]) -> None:
         """Append (parameter, new data, state entries to store) for each parameter of group
-        ``i`` that has a gradient, changing nothing yet."""
+        ``i`` that has a gradient, changing nothing yet.
+
+        A parameter listed twice is updated twice, as PyTorch's in-place steps update it
+        (the optimizers warn about it): its second update starts from the new data and state
+        of its first, kept in ``pending`` -- except a buffer PyTorch makes inside its loop on
+        this step (``_made_in_the_loop``: SGD's momentum buffer), which each appearance makes
+        afresh there."""
         state, update = self.state, self._update
         for j, p in enumerate(group["params"]):
             if p.grad is None:
                 continue
             grad = _gradient(p, self, i, j)
-            out.append((p, *update(p, grad, group, state.get(p, _NO_STATE))))
+            first = pending.get(id(p))
+            if first is None:
+                data, new_state = update(p, grad, group, state.get(p, _NO_STATE))
+            else:
+                old = state.get(p, _NO_STATE)
+                chained = {k: v for k, v in first[1].items()
+                           if k in old or k not in self._made_in_the_loop}
+                data, new_state = update(_Pending(first[0]), grad, group, {**old, **chained})
+            pending[id(p)] = (data, new_state)
+            out.append((p, data, new_state))
 
     def _update(
         self, p: Any, grad: Any, group: dict[str, Any], state: Mapping[str, Any]
@@ -184,6 +205,15 @@ def _gradient(p: Any, opt: Optimizer, group: int, index: int) -> Any:
     if isinstance(grad, np.ndarray) and grad.dtype.kind not in "fiu":
         raise TypeError(f"{where}: .grad has dtype {grad.dtype}; expected real numbers")
     return float(grad) if isinstance(grad, (int, np.generic)) else grad
+
+
+class _Pending:
+    """A parameter's new data, not written yet, as an update formula reads it (``.data``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
 
 
 def _write(p: Any, value: Any) -> None:

@@ -31,6 +31,8 @@ class SGD(Optimizer):
         p = p - lr * g
     """
 
+    _made_in_the_loop = ("momentum_buffer",)
+
     def __init__(
         self,
         params: Iterable[Any],
@@ -76,11 +78,14 @@ class SGD(Optimizer):
     def _plain_step(self) -> None:
         """The plain step for any parameters: Values, and gradients that _gradient checks."""
         replaced = []  # (parameter, its new value)
+        new: dict[int, Any] = {}  # a parameter listed twice steps twice, as in PyTorch
         for i, group in enumerate(self.param_groups):
             lr = group["lr"]
             for j, p in enumerate(group["params"]):
                 if p.grad is not None:
-                    replaced.append((p, _minus(p.data, lr * _gradient(p, self, i, j))))
+                    value = new[id(p)] = _minus(new.get(id(p), p.data),
+                                                lr * _gradient(p, self, i, j))
+                    replaced.append((p, value))
         for p, value in replaced:  # every new value is ready: write them
             _write(p, value)
         self._opt_called = True
