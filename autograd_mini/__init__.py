@@ -40,12 +40,15 @@ from .tensors import (
     concatenate,
     cos,
     cumsum,
+    device,
     dot,
+    double,
     exp,
     float32,
     float64,
     from_numpy,
     full,
+    linspace,
     log,
     manual_seed,
     matmul,
@@ -78,9 +81,14 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
     from . import autograd, data, nn, optim, train
     from .gradcheck import GradcheckError, gradcheck
     from .serialization import load, save
+    from .tensors.generators import Generator
     from .viz.draw import draw
     from .viz.explain import explain
     from .viz.steps import backprop_steps
+
+# PyTorch's torch.float (as double is torch.double). Left out of __all__, unlike torch's:
+# `from autograd_mini import *` would hide Python's float.
+float = float32
 
 # name -> (module, attribute); attribute None: the module itself
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -90,6 +98,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "optim": (".optim", None),
     "train": (".train", None),
     "GradcheckError": (".gradcheck", "GradcheckError"),
+    "Generator": (".tensors.generators", "Generator"),
     "gradcheck": (".gradcheck", "gradcheck"),
     "load": (".serialization", "load"),
     "save": (".serialization", "save"),
@@ -120,6 +129,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AnomalyError",
+    "Generator",
     "GradcheckError",
     "Tensor",
     "Value",
@@ -135,7 +145,9 @@ __all__ = [
     "cumsum",
     "data",
     "detect_anomaly",
+    "device",
     "dot",
+    "double",
     "draw",
     "enable_grad",
     "exp",
@@ -147,6 +159,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "is_grad_enabled",
+    "linspace",
     "load",
     "log",
     "manual_seed",

@@ -112,7 +112,8 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
     """In training, zero each element with probability ``p`` and scale the others by
     1 / (1 - p) (so the expected value is unchanged); with ``training=False``, the input.
 
-    The mask comes from ``generator`` (a NumPy ``np.random.Generator``) or the one
+    The mask comes from ``generator`` (an :class:`autograd_mini.Generator`, or a NumPy
+    ``np.random.Generator``; an extension: PyTorch's dropout takes none) or the one
     :func:`autograd_mini.manual_seed` seeds: an element is kept where a uniform draw in
     [0, 1) is >= p. PyTorch's generator differs, so the masks differ for the same seed.
     """

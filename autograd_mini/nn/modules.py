@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
+from ..tensors.devices import _check_device, _to_args
 from ..tensors.factories import default_generator
 from ..tensors.nodes import _describe, _float_dtype, _init_leaf, _to_array
 from ..tensors.tensor import Tensor
@@ -412,15 +413,27 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
-    def to(self, dtype: Any) -> Module:
-        """Every parameter (and gradient) converted to ``dtype`` in place; returns self."""
-        dt = _float_dtype(dtype, f"{type(self).__name__}.to")
+    def to(self, *args: Any, dtype: Any = None, device: Any = None,
+           non_blocking: bool = False) -> Module:
+        """Every parameter (and gradient) converted to ``dtype`` in place; returns self.
+        PyTorch's forms: ``to(dtype)``, ``to("cpu")``, ``to("cpu", dtype)``, ``to(device=)``;
+        a device other than the CPU raises a RuntimeError (autograd_mini computes on the CPU).
+        """
+        who = f"{type(self).__name__}.to"
+        dtype = _to_args(args, dtype, device, who)
+        if dtype is None:
+            return self
+        dt = _float_dtype(dtype, who)
         for p in self.parameters():
             p.data = p.data.astype(dt)
             if isinstance(p.grad, np.ndarray):
                 p.grad = p.grad.astype(dt)
         for b in self.buffers():  # floating buffers only, as PyTorch
             b.data = b.data.astype(dt) if b.data.dtype.kind == "f" else b.data
+        return self
+
+    def cpu(self) -> Module:
+        """Itself: autograd_mini's parameters are always on the CPU (``module.cpu()``)."""
         return self
 
     def double(self) -> Module:
@@ -652,9 +665,10 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         who = "Linear"
+        _check_device(device, who)
         self.in_features = _features(who, "in_features", in_features)
         self.out_features = _features(who, "out_features", out_features)
         dt = _float_dtype(np.float64 if dtype is None else dtype, who)

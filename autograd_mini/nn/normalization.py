@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..tensors import Tensor
+from ..tensors.devices import _check_device
 from .functional_layers import _normalized_shape, batch_norm, layer_norm
 from .modules import Module, Parameter, _features, _float_dtype
 
@@ -23,9 +24,7 @@ __all__ = ["BatchNorm1d", "LayerNorm"]
 
 
 def _device(who: str, device: Any) -> None:
-    if device not in (None, "cpu"):
-        raise ValueError(f"{who}: device {device!r} is not available; autograd_mini "
-                         "computes on the CPU only (device='cpu')")
+    _check_device(device, who)
 
 
 def _renamed(exc: Exception, who: str, module: Module) -> Exception:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..tensors import randn
+from ..tensors.devices import _check_device
 from .functional_layers import _padding_index, embedding
 from .modules import Module, Parameter, _features
 
@@ -31,9 +32,11 @@ class Embedding(Module):
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int,
-                 padding_idx: int | None = None, *, dtype: Any = None) -> None:
+                 padding_idx: int | None = None, *, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         who = "Embedding"
+        _check_device(device, who)
         self.num_embeddings = _features(who, "num_embeddings", num_embeddings)
         self.embedding_dim = _features(who, "embedding_dim", embedding_dim)
         self.padding_idx = _padding_index(who, padding_idx, self.num_embeddings)

@@ -18,7 +18,10 @@ Read in this order:
 * ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like
 * ``function_forms.py``     sin(x), sum(x, dim) ...: the function spellings of the methods
 * ``inplace.py``            add_, mul_, zero_, fill_, copy_, clamp_: in-place edits
-* ``factories.py``          zeros, ones, full, randn, rand, arange, from_numpy, as_tensor
+* ``factories.py``          zeros, ones, full, randn, rand, arange, linspace, from_numpy,
+  as_tensor, manual_seed
+* ``generators.py``         Generator (PyTorch's name for a seeded random stream)
+* ``devices.py``            device("cpu") and the check of device= arguments
 * ``arguments.py``          the checks of shapes, axes and broadcasting
 * ``fast_cross_entropy.py`` cross_entropy's fast path (the flat picks), equal to the general
   path to the last bit
@@ -28,13 +31,16 @@ from .tensor import Tensor  # first: the other files read the class (see the end
 
 # isort: split
 from . import rules_arithmetic, rules_losses, rules_reductions, rules_shape
+from .devices import device
 from .factories import (
     arange,
     as_tensor,
+    double,
     float32,
     float64,
     from_numpy,
     full,
+    linspace,
     manual_seed,
     ones,
     rand,
@@ -82,12 +88,15 @@ __all__ = [
     "concatenate",
     "cos",
     "cumsum",
+    "device",
     "dot",
+    "double",
     "exp",
     "float32",
     "float64",
     "from_numpy",
     "full",
+    "linspace",
     "log",
     "manual_seed",
     "matmul",

@@ -1,5 +1,8 @@
-"""Tensors made from nothing, or from data: zeros, ones, full, randn, rand, arange,
+"""Tensors made from nothing, or from data: zeros, ones, full, randn, rand, arange, linspace,
 from_numpy, as_tensor, the default random generator (manual_seed) and the two dtypes.
+
+Each factory takes PyTorch's ``device=``: None or "cpu" (autograd_mini computes on the CPU
+with NumPy); another device raises a RuntimeError naming the op and the device.
 """
 
 from __future__ import annotations
@@ -9,31 +12,46 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .arguments import Shape, _shape_arg
+from .devices import _check_device
 from .nodes import _HELD, _describe, _float_dtype, _held, _leaf, _number, _to_array
 
 if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
+    from .generators import Generator
     from .tensor import Tensor
 
-__all__ = ["arange", "as_tensor", "float32", "float64", "from_numpy", "full", "manual_seed",
-           "ones", "rand", "randn", "zeros"]
+__all__ = ["arange", "as_tensor", "double", "float32", "float64", "from_numpy", "full",
+           "linspace", "manual_seed", "ones", "rand", "randn", "zeros"]
 
 # The default random generator, made on first use: importing numpy.random costs about as
 # much as the rest of `import autograd_mini`.
-_generator: list[np.random.Generator | None] = [None]
+_generator: list[Any] = [None]
 
 
-def default_generator() -> np.random.Generator:
-    """The generator randn, rand and the layers' initialisation draw from (see manual_seed)."""
+def default_generator() -> Generator:
+    """The generator randn, rand and the layers' initialisation draw from (see manual_seed):
+    an :class:`autograd_mini.Generator` (a NumPy ``np.random.Generator``) seeded afresh in
+    each process until :func:`manual_seed` seeds it."""
     rng = _generator[0]
     if rng is None:
-        rng = _generator[0] = np.random.default_rng()
-    return rng
+        from .generators import Generator
+
+        rng = Generator()
+        rng.seed()
+        _generator[0] = rng
+    return rng  # type: ignore[no-any-return]
 
 
-def manual_seed(seed: int) -> np.random.Generator:
-    """Seed the default random generator (used by randn and rand), as ``torch.manual_seed``."""
-    rng = _generator[0] = np.random.default_rng(seed)
-    return rng
+def manual_seed(seed: int) -> Generator:
+    """Seed the default random generator (used by randn, rand, dropout and the layers'
+    initial weights) and return it, as ``torch.manual_seed``.
+
+    The generator is an :class:`autograd_mini.Generator`, which is a NumPy
+    ``np.random.Generator``: after ``manual_seed(s)`` it draws what
+    ``np.random.default_rng(s)`` draws. Seeded streams cannot match PyTorch's bit for bit
+    (PyTorch uses a Mersenne Twister and other transformations): the same seed repeats the
+    same numbers here, from the same distributions as PyTorch's, but not PyTorch's numbers.
+    """
+    return default_generator().manual_seed(seed)
 
 
 def _size_arg(size: tuple[Any, ...], who: str) -> Shape:
@@ -66,7 +84,7 @@ def from_numpy(array: np.ndarray[Any, Any], requires_grad: bool = False) -> Tens
     return _new_leaf(array, requires_grad, "from_numpy")
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory when it can, as ``torch.as_tensor``.
 
     A Tensor of the dtype asked for is returned as it is, a float NumPy array is
@@ -75,6 +93,8 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     accept such a tensor of whole numbers as class labels, so
     ``F.cross_entropy(logits, lib.as_tensor(y))`` works with either library as ``lib``.
     """
+    if device is not None:
+        _check_device(device, "as_tensor")
     dt = None if dtype is None else _float_dtype(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dt is None or data.data.dtype == dt else data.to(dt)
@@ -83,24 +103,37 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
     return _leaf(_to_array(data, dt, "as_tensor"))
 
 
-# the two dtypes a Tensor can hold, under PyTorch's names (dtype=autograd_mini.float64)
+# the two dtypes a Tensor can hold, under PyTorch's names (dtype=autograd_mini.float64), and
+# PyTorch's other names for them: autograd_mini.float is float32 and autograd_mini.double is
+# float64, as torch.float and torch.double (the package exports float32 as `float`: here the
+# name would hide Python's float)
 float32, float64 = np.dtype(np.float32), np.dtype(np.float64)
+double = float64
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    if device is not None:
+        _check_device(device, "zeros")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "zeros")
     return _new_leaf(np.zeros(_size_arg(size, "zeros"), dt), requires_grad, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
+    if device is not None:
+        _check_device(device, "ones")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "ones")
     return _new_leaf(np.ones(_size_arg(size, "ones"), dt), requires_grad, "ones")
 
 
-def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``."""
+    if device is not None:
+        _check_device(device, "full")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "full")
     shape = _size_arg(size if isinstance(size, tuple) else (size,), "full")
     if _number(fill_value) is None:
@@ -109,9 +142,13 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
 
 
 def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None,
-          requires_grad: bool = False) -> Tensor:
-    """Standard normal samples. Seed with :func:`manual_seed`, or pass a NumPy
-    ``generator=np.random.default_rng(seed)`` for a stream of your own."""
+          requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Standard normal samples. Seed with :func:`manual_seed`, or pass a stream of your own:
+    ``generator=autograd_mini.Generator().manual_seed(seed)`` (as in PyTorch) or a NumPy
+    ``np.random.default_rng(seed)``. The numbers cannot equal PyTorch's for the same seed
+    (different algorithms), only follow the same distribution."""
+    if device is not None:
+        _check_device(device, "randn")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "randn")
     rng = default_generator() if generator is None else generator
     data = rng.standard_normal(_size_arg(size, "randn"), dtype=dt)
@@ -119,8 +156,10 @@ def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any =
 
 
 def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None,
-         requires_grad: bool = False) -> Tensor:
+         requires_grad: bool = False, device: Any = None) -> Tensor:
     """Uniform samples in [0, 1) (seeded like :func:`randn`)."""
+    if device is not None:
+        _check_device(device, "rand")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "rand")
     rng = default_generator() if generator is None else generator
     data = rng.random(_size_arg(size, "rand"), dtype=dt)
@@ -128,7 +167,7 @@ def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = 
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False, device: Any = None) -> Tensor:
     """start, start + step, ... up to (not including) end; ``arange(n)`` is 0 .. n-1.
 
     Always floating point (float64 by default), where ``torch.arange`` of ints
@@ -140,5 +179,65 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
     if step == 0:
         raise ValueError("arange: step must not be zero")
     lo, hi = (0, start) if end is None else (start, end)
+    _check_device(device, "arange")
     dt = np.float64 if dtype is None else _float_dtype(dtype, "arange")
     return _new_leaf(np.arange(lo, hi, step, dtype=dt), requires_grad, "arange")
+
+
+
+def _fma(a: Any, b: np.ndarray[Any, Any], c: Any) -> np.ndarray[Any, Any]:
+    """``a * b + c`` rounded once, as a fused multiply-add (PyTorch's compiled kernel fuses
+    linspace's ``start + step * i``): the product's rounding error, found exactly by
+    Dekker's splitting, is added back. float32 works in float64, where the product is exact.
+    """
+    if b.dtype == np.float32:
+        return (np.float64(a) * b.astype(np.float64) + np.float64(c)).astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = a * b
+        split = 134217729.0  # 2**27 + 1
+        ta, tb = split * a, split * b
+        a_hi, b_hi = ta - (ta - a), tb - (tb - b)
+        a_lo, b_lo = a - a_hi, b - b_hi
+        err = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+        s = p + c  # the sum, and its rounding error (Knuth's two-sum)
+        bb = s - p
+        t = (p - (s - bb)) + (c - bb)
+        out = s + (t + err)
+    return np.where(np.isfinite(out), out, p + c)  # type: ignore[no-any-return]
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None,
+             requires_grad: bool = False, device: Any = None) -> Tensor:
+    """``steps`` evenly spaced numbers from ``start`` to ``end``, both included, as
+    ``torch.linspace``, with PyTorch's formula, so the same numbers: with
+    ``step = (end - start) / (steps - 1)``, the first half is ``start + i * step`` and the
+    second half ``end - (steps - 1 - i) * step``, so both ends are exact, each rounded once
+    (a fused multiply-add, as PyTorch's compiled kernel). NumPy's ``np.linspace`` computes
+    ``start + i * step`` throughout, with two roundings, so it differs in the last bits.
+    """
+    for name, v in (("start", start), ("end", end)):
+        if _number(v) is None:
+            raise TypeError(f"linspace: {name} must be a number, got {_describe(v)}")
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace: steps must be an int, got {_describe(steps)}")
+    if steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
+    _check_device(device, "linspace")
+    dt = np.dtype(np.float64) if dtype is None else _float_dtype(dtype, "linspace")
+    # computed in the result's dtype, as PyTorch's kernel does
+    with np.errstate(over="raise"):
+        try:
+            lo, hi, n = dt.type(start), dt.type(end), int(steps)
+        except FloatingPointError:
+            raise RuntimeError(f"linspace: start {start!r} or end {end!r} cannot be converted "
+                               f"to {dt} without overflow") from None
+    if n == 1:
+        data = np.full(1, lo, dt)
+    else:
+        step = (hi - lo) / dt.type(n - 1) if n > 1 else dt.type(0)
+        i = np.arange(n, dtype=dt)
+        half = n // 2
+        data = np.empty(n, dt)
+        data[:half] = _fma(step, i[:half], lo)
+        data[half:] = _fma(-step, dt.type(n - 1) - i[half:], hi)
+    return _new_leaf(data, requires_grad, "linspace")

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..engine import Rule
 from .arguments import _broadcast_shapes, _one_dim
+from .devices import _check_device
 from .factories import ones, zeros
 from .formulas import _data
 from .nodes import _as_tensor, _binary_node, _describe, _held, _make, _promote
@@ -103,14 +104,20 @@ def minimum(a: Any, b: Any) -> Tensor:
     return _binary_node(MINIMUM, _as_tensor(a, like, "minimum"), _as_tensor(b, like, "minimum"))
 
 
-def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Zeros of ``t``'s shape (and dtype unless given)."""
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+               device: Any = None) -> Tensor:
+    """Zeros of ``t``'s shape (and dtype unless given); ``device``: None or "cpu"."""
+    if device is not None:
+        _check_device(device, "zeros_like")
     return zeros(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
                  requires_grad=requires_grad)
 
 
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Ones of ``t``'s shape (and dtype unless given)."""
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
+    """Ones of ``t``'s shape (and dtype unless given); ``device``: None or "cpu"."""
+    if device is not None:
+        _check_device(device, "ones_like")
     return ones(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
                 requires_grad=requires_grad)
 

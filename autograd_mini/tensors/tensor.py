@@ -66,6 +66,9 @@ from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
 from . import factories, formulas, functions, inplace, methods, nodes
 from .arguments import Shape, _broadcast_shapes, _check_grad
+from .devices import CPU as _CPU
+from .devices import _check_device, _to_args
+from .devices import device as _device
 from .formulas import _data, _div, _pow, _pow_scalar, _quiet
 from .functions import minimum, where, zeros_like
 from .inplace import _InPlace
@@ -148,7 +151,9 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     _check_graph = staticmethod(_check_versions)
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
-                 label: str = "") -> None:
+                 label: str = "", device: Any = None) -> None:
+        if device is not None:
+            _check_device(device, "Tensor")
         if not isinstance(label, str):
             raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
         if not isinstance(requires_grad, (bool, np.bool_)):
@@ -386,10 +391,26 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         """True for a non-leaf after ``retain_grad()`` (PyTorch's ``retains_grad``)."""
         return self._retains_grad
 
-    def to(self, dtype: Any) -> Tensor:
-        """This tensor as ``dtype`` (float32 or float64); itself when it already is."""
-        dt = _float_dtype(dtype, "to")
-        return self if dt == self.data.dtype else _cast(self, dt)
+    def to(self, *args: Any, dtype: Any = None, device: Any = None,
+           non_blocking: bool = False, copy: bool = False) -> Tensor:
+        """This tensor as ``dtype`` (float32 or float64) on ``device`` (the CPU only), as
+        PyTorch's ``t.to(dtype)``, ``t.to("cpu")``, ``t.to("cpu", dtype)``,
+        ``t.to(device=..., dtype=...)``; itself when nothing changes (unless ``copy``).
+        Another device raises a RuntimeError (autograd_mini computes on the CPU)."""
+        dtype = _to_args(args, dtype, device, "to")
+        dt = self.data.dtype if dtype is None else _float_dtype(dtype, "to")
+        if dt == self.data.dtype:
+            return self.clone() if copy else self
+        return _cast(self, dt)
+
+    def cpu(self) -> Tensor:
+        """Itself: autograd_mini's tensors are always on the CPU (PyTorch's ``t.cpu()``)."""
+        return self
+
+    @property
+    def device(self) -> _device:
+        """``device(type='cpu')``: autograd_mini computes on the CPU with NumPy."""
+        return _CPU
 
     def float(self) -> Tensor:
         """As float32 (PyTorch's ``t.float()``)."""
