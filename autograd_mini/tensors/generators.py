@@ -84,3 +84,5 @@ class Generator(np.random.Generator):
 
     def __repr__(self) -> str:
         return f"<autograd_mini.Generator (NumPy PCG64) initial_seed={self._initial_seed}>"
+
+    __str__ = __repr__
