@@ -990,8 +990,9 @@ def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
         ("amin", _reduction(lambda x, d, k: x.amin(d, keepdim=k), _distinct)),
         ("max_dim", _reduction(lambda x, d, k: x.max(d, keepdim=k).values, _distinct, True)),
         ("min_dim", _reduction(lambda x, d, k: x.min(d, keepdim=k).values, _distinct, True)),
-        ("prod", _reduction(lambda x, d, k: x.prod(d, keepdim=k), single=True)),
-        ("prod_all", _unary_op(lambda x: x.prod())),
+        # (no subnormal-sized element: out / x loses its digits there, as in PyTorch)
+        ("prod", _reduction(lambda x, d, k: x.prod(d, keepdim=k), _no_tiny, single=True)),
+        ("prod_all", _unary_op(lambda x: x.prod(), _no_tiny)),
         ("cumsum", _reduction(lambda x, d, k: x.cumsum(d), single=True)),
         ("norm", _reduction(lambda x, d, k: x.norm(dim=d, keepdim=k), nonzero)),
         ("max_all", _unary_op(lambda x: x.max(), _distinct)),
