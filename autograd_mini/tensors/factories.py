@@ -111,30 +111,31 @@ float32, float64 = np.dtype(np.float32), np.dtype(np.float64)
 double = float64
 
 
+def _factory_dtype(dtype: Any, device: Any, who: str) -> np.dtype[Any]:
+    """The dtype a factory makes (float64 unless asked), after checking that ``device``
+    names the CPU."""
+    _check_device(device, who)
+    return np.dtype(np.float64) if dtype is None else _float_dtype(dtype, who)
+
+
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    if device is not None:
-        _check_device(device, "zeros")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "zeros")
+    dt = _factory_dtype(dtype, device, "zeros")
     return _new_leaf(np.zeros(_size_arg(size, "zeros"), dt), requires_grad, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    if device is not None:
-        _check_device(device, "ones")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "ones")
+    dt = _factory_dtype(dtype, device, "ones")
     return _new_leaf(np.ones(_size_arg(size, "ones"), dt), requires_grad, "ones")
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``."""
-    if device is not None:
-        _check_device(device, "full")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "full")
+    dt = _factory_dtype(dtype, device, "full")
     shape = _size_arg(size if isinstance(size, tuple) else (size,), "full")
     if _number(fill_value) is None:
         raise TypeError(f"full: fill_value must be a number, got {_describe(fill_value)}")
@@ -147,9 +148,7 @@ def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any =
     ``generator=autograd_mini.Generator().manual_seed(seed)`` (as in PyTorch) or a NumPy
     ``np.random.default_rng(seed)``. The numbers cannot equal PyTorch's for the same seed
     (different algorithms), only follow the same distribution."""
-    if device is not None:
-        _check_device(device, "randn")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "randn")
+    dt = _factory_dtype(dtype, device, "randn")
     rng = default_generator() if generator is None else generator
     data = rng.standard_normal(_size_arg(size, "randn"), dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "randn")
@@ -158,9 +157,7 @@ def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any =
 def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None,
          requires_grad: bool = False, device: Any = None) -> Tensor:
     """Uniform samples in [0, 1) (seeded like :func:`randn`)."""
-    if device is not None:
-        _check_device(device, "rand")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "rand")
+    dt = _factory_dtype(dtype, device, "rand")
     rng = default_generator() if generator is None else generator
     data = rng.random(_size_arg(size, "rand"), dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "rand")
@@ -179,8 +176,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
     if step == 0:
         raise ValueError("arange: step must not be zero")
     lo, hi = (0, start) if end is None else (start, end)
-    _check_device(device, "arange")
-    dt = np.float64 if dtype is None else _float_dtype(dtype, "arange")
+    dt = _factory_dtype(dtype, device, "arange")
     return _new_leaf(np.arange(lo, hi, step, dtype=dt), requires_grad, "arange")
 
 
@@ -222,8 +218,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None,
         raise TypeError(f"linspace: steps must be an int, got {_describe(steps)}")
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    _check_device(device, "linspace")
-    dt = np.dtype(np.float64) if dtype is None else _float_dtype(dtype, "linspace")
+    dt = _factory_dtype(dtype, device, "linspace")
     # computed in the result's dtype, as PyTorch's kernel does
     with np.errstate(over="raise"):
         try:
