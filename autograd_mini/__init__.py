@@ -20,6 +20,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .engine import (
     AnomalyError,
     detect_anomaly,
@@ -48,8 +50,11 @@ from .tensors import (
     float64,
     from_numpy,
     full,
+    int32,
+    int64,
     linspace,
     log,
+    long,
     manual_seed,
     matmul,
     max,
@@ -72,6 +77,7 @@ from .tensors import (
     stack,
     sum,
     tanh,
+    tensor,
     where,
     zeros,
     zeros_like,
@@ -86,9 +92,12 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
     from .viz.explain import explain
     from .viz.steps import backprop_steps
 
-# PyTorch's torch.float (as double is torch.double). Left out of __all__, unlike torch's:
-# `from autograd_mini import *` would hide Python's float.
+# PyTorch's torch.float, torch.int and torch.bool (as double is torch.double, long torch.long).
+# Left out of __all__, unlike torch's: `from autograd_mini import *` would hide Python's float,
+# int and bool.
 float = float32
+int = int32
+bool = np.dtype(np.bool_)
 
 # name -> (module, attribute); attribute None: the module itself
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -158,10 +167,13 @@ __all__ = [
     "full",
     "grad",
     "gradcheck",
+    "int32",
+    "int64",
     "is_grad_enabled",
     "linspace",
     "load",
     "log",
+    "long",
     "manual_seed",
     "matmul",
     "max",
@@ -189,6 +201,7 @@ __all__ = [
     "stack",
     "sum",
     "tanh",
+    "tensor",
     "train",
     "where",
     "zeros",

@@ -994,7 +994,9 @@ def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
         ("prod", _reduction(lambda x, d, k: x.prod(d, keepdim=k), _no_tiny, single=True)),
         ("prod_all", _unary_op(lambda x: x.prod(), _no_tiny)),
         ("cumsum", _reduction(lambda x, d, k: x.cumsum(d), single=True)),
-        ("norm", _reduction(lambda x, d, k: x.norm(dim=d, keepdim=k), nonzero)),
+        # (p="fro" is a matrix norm, of at most 2 dims, in PyTorch as here: p=2 over more)
+    ("norm", _reduction(lambda x, d, k: x.norm(
+        2 if isinstance(d, tuple) and len(d) > 2 else "fro", dim=d, keepdim=k), nonzero)),
         ("max_all", _unary_op(lambda x: x.max(), _distinct)),
         ("min_all", _unary_op(lambda x: x.min(), _distinct)),
         ("softmax", _reduction(lambda x, d, k: x.softmax(d), single=True)),

@@ -55,7 +55,7 @@ def tensor_graph(n_blocks: int = 60) -> tuple[Tensor, list[Tensor]]:
         z = z.softmax(1) + z.log_softmax(1) * 0.1 + z.var(0) * 0.01 + z.amax(1, keepdim=True)
         z = z + z.max(1, keepdim=True).values - z.amin(0) + z.to(np.float32).to(np.float64)
         total = total + F.cross_entropy(z, labels) + F.mse_loss(z, z.detach() * 0.5)
-        total = total + F.binary_cross_entropy_with_logits(z, (z > 0).astype(float)) * 0.1
+        total = total + F.binary_cross_entropy_with_logits(z, (z > 0).double()) * 0.1
         total = total + F.nll_loss(z.log_softmax(1), labels) + z[[0, 2, 1], labels].sum() * 1e-3
         h = z.clone().tanh() * 0.5  # bounded numbers, block after block
     return total, [W, b]

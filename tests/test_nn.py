@@ -502,10 +502,11 @@ def test_as_tensor_and_dtype_names_for_scripts_shared_with_torch() -> None:
     floats, ints = np.array([1.0, 2.0]), np.array([2, 0])
     assert am.as_tensor(floats).data is floats  # shared, as torch.as_tensor
     labels = am.as_tensor(ints)
-    assert labels.dtype == am.float64 and labels.tolist() == [2.0, 0.0]
+    assert labels.dtype == am.int64 and labels.tolist() == [2, 0]  # as torch.as_tensor
     t = Tensor([1.0])
     assert am.as_tensor(t) is t and am.as_tensor(t, dtype=am.float32).dtype == am.float32
     logits = Tensor([[0.5, 1.0, -1.0], [2.0, 0.0, 0.1]])
     assert F.cross_entropy(logits, labels).item() == F.cross_entropy(logits, ints).item()
-    with pytest.raises(TypeError, match="not a floating-point type"):
-        am.as_tensor(ints, dtype=np.int64)
+    assert am.as_tensor(ints, dtype=np.int64).data is ints
+    with pytest.raises(TypeError, match="dtype int8 is not supported"):
+        am.as_tensor(ints, dtype=np.int8)

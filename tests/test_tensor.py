@@ -57,8 +57,9 @@ def test_bad_data_is_refused_with_the_reason(bad: Any, message: str) -> None:
 def test_integer_dtype_is_refused() -> None:
     with pytest.raises(TypeError, match="int64 is not a floating-point type"):
         Tensor([1, 2], dtype=np.int64)
-    with pytest.raises(TypeError, match="float64 or float32"):
-        am.zeros(2, dtype="int32")
+    with pytest.raises(TypeError, match="float64, float32, int64, int32 or bool"):
+        am.zeros(2, dtype="int8")
+    assert am.zeros(2, dtype="int32").dtype == am.int32  # (the integer dtypes: tensor())
 
 
 def test_tensor_of_a_tensor_or_of_values_says_what_to_do() -> None:
@@ -319,7 +320,10 @@ def test_inplace_update_replaces_the_array_and_leaves_old_results_alone() -> Non
 
 def test_item_assignment_is_refused_with_advice() -> None:
     with pytest.raises(TypeError, match="where"):
-        Tensor([1.0])[0] = 2.0
+        Tensor([1.0], requires_grad=True)[0] = 2.0
+    t = Tensor([1.0, -2.0])  # no grad: allowed, as torch's grad_input[input < 0] = 0
+    t[t < 0] = 0
+    assert t.tolist() == [1.0, 0.0] and t._version == 1
 
 
 # ------------------------------------------------------------------ broadcasting
@@ -485,7 +489,8 @@ def test_index_arrays_are_copied() -> None:
 
 
 def test_a_tensor_is_not_an_index() -> None:
-    with pytest.raises(TypeError, match="cannot index; use a NumPy integer or boolean array"):
+    with pytest.raises(IndexError, match="tensors used as indices must be long, int, byte or "
+                       "bool tensors, got float64"):
         Tensor([1.0, 2.0])[Tensor([0.0])]
 
 

@@ -67,7 +67,7 @@ def test_a_float16_model_trains_in_float32() -> None:
     (lambda: nn.Linear(2, 2).to(np.float16), "Linear.to: dtype float16"),
     (lambda: nn.Linear(2, 2, dtype=np.float16), "Linear: dtype float16"),
     (lambda: Tensor([1.0], dtype=np.longdouble), "Use float64: Tensor.data. converts"),
-    (lambda: am.from_numpy(HALF), "from_numpy: the array has dtype float16.*float32 copy"),
+    (lambda: am.from_numpy(HALF), "from_numpy: the array has dtype float16.*copy in float32"),
     (lambda: setattr(am.ones(2, 2), "data", HALF), "Tensor.data must be .* float16"),
 ])
 def test_float16_as_a_dtype_is_refused(make: Callable[[], Any], match: str) -> None:

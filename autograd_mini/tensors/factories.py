@@ -13,14 +13,28 @@ import numpy as np
 
 from .arguments import Shape, _shape_arg
 from .devices import _check_device
-from .nodes import _HELD, _describe, _float_dtype, _held, _leaf, _number, _to_array
+from .nodes import (
+    _DTYPES,
+    _INT32,
+    _INT64,
+    _describe,
+    _dtype_arg,
+    _float_dtype,
+    _held,
+    _infer_array,
+    _leaf,
+    _number,
+    _number_dtype,
+    _requires_float,
+)
 
 if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
     from .generators import Generator
     from .tensor import Tensor
 
 __all__ = ["arange", "as_tensor", "double", "float32", "float64", "from_numpy", "full",
-           "linspace", "manual_seed", "ones", "rand", "randn", "zeros"]
+           "int32", "int64", "linspace", "long", "manual_seed", "ones", "rand", "randn",
+           "tensor", "zeros"]
 
 # The default random generator, made on first use: importing numpy.random costs about as
 # much as the rest of `import autograd_mini`.
@@ -67,6 +81,8 @@ def _size_arg(size: tuple[Any, ...], who: str) -> Shape:
 def _new_leaf(data: Any, requires_grad: bool, who: str) -> Tensor:
     if not isinstance(requires_grad, (bool, np.bool_)):
         raise TypeError(f"{who}: requires_grad must be True or False, got {requires_grad!r}")
+    if requires_grad and data.dtype.kind != "f":
+        raise _requires_float(data.dtype, who)
     return _leaf(data, bool(requires_grad))
 
 
@@ -74,33 +90,44 @@ def from_numpy(array: np.ndarray[Any, Any], requires_grad: bool = False) -> Tens
     """A tensor that shares ``array``'s memory (no copy), as ``torch.from_numpy``."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a NumPy array, got {_describe(array)}")
-    if array.dtype.kind != "f":
-        raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds floats, "
-                        "so convert with Tensor(array) (a float64 copy)")
-    if array.dtype not in _HELD:
-        raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds float64 "
-                        f"or float32, so it cannot share this memory: convert with "
-                        f"Tensor(array) (a {_held(array.dtype)} copy)")
+    if array.dtype not in _DTYPES:
+        held = _held(array.dtype) if array.dtype.kind == "f" else _INT64
+        raise TypeError(f"from_numpy: the array has dtype {array.dtype}; a Tensor holds float64, "
+                        f"float32, int64, int32 or bool, so it cannot share this memory: "
+                        f"convert with tensor(array) (a copy in {held})")
     return _new_leaf(array, requires_grad, "from_numpy")
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data``, its dtype inferred as ``torch.tensor`` infers
+    it: bools give bool, integers int64, floats float64 (our default float dtype, where
+    PyTorch's is float32), a NumPy array keeps its dtype (float32, int32 ...; float16 becomes
+    float32, other integers int64). ``Tensor(data)``, the class, always makes floats, as
+    ``torch.Tensor`` does. Only a floating tensor can require grad.
+
+    >>> tensor([1, 2]), tensor([True]), tensor([0.5])
+    (Tensor([1, 2], dtype=int64), Tensor([ True], dtype=bool), Tensor([0.5]))
+    """
+    _check_device(device, "tensor")
+    return _new_leaf(_infer_array(data, dtype, "tensor"), requires_grad, "tensor")
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a Tensor, sharing memory when it can, as ``torch.as_tensor``.
 
-    A Tensor of the dtype asked for is returned as it is, a float NumPy array is
-    shared (as by :func:`from_numpy`), anything else is copied (as by ``Tensor(data)``).
-    Unlike PyTorch, integer data gives float64 (a Tensor holds floats); the losses
-    accept such a tensor of whole numbers as class labels, so
-    ``F.cross_entropy(logits, lib.as_tensor(y))`` works with either library as ``lib``.
+    A Tensor of the dtype asked for is returned as it is, a NumPy array of a dtype a Tensor
+    holds (and the dtype asked for) is shared (as by :func:`from_numpy`), anything else is
+    copied with the dtype :func:`tensor` infers: ``as_tensor([0, 2])`` is int64, as in
+    PyTorch, so ``F.cross_entropy(logits, lib.as_tensor(y))`` works with either library.
     """
-    if device is not None:
-        _check_device(device, "as_tensor")
-    dt = None if dtype is None else _float_dtype(dtype, "as_tensor")
+    _check_device(device, "as_tensor")
+    dt = None if dtype is None else _dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dt is None or data.data.dtype == dt else data.to(dt)
-    if isinstance(data, np.ndarray) and data.dtype in _HELD and dt in (None, data.dtype):
+    if isinstance(data, np.ndarray) and data.dtype in _DTYPES and dt in (None, data.dtype):
         return _leaf(data)
-    return _leaf(_to_array(data, dt, "as_tensor"))
+    return _leaf(_infer_array(data, dt, "as_tensor"))
 
 
 # the two dtypes a Tensor can hold, under PyTorch's names (dtype=autograd_mini.float64), and
@@ -109,36 +136,47 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 # name would hide Python's float)
 float32, float64 = np.dtype(np.float32), np.dtype(np.float64)
 double = float64
+# the integer and bool dtypes (tensors of indices, labels, counts and masks: no gradients),
+# with PyTorch's other names: long is int64; the package's `int` is int32 and its `bool` is
+# bool, left out of __all__ there as `float` is
+int64, int32 = _INT64, _INT32
+long = int64
 
 
-def _factory_dtype(dtype: Any, device: Any, who: str) -> np.dtype[Any]:
+def _factory_dtype(dtype: Any, device: Any, who: str, floats: bool = True) -> np.dtype[Any]:
     """The dtype a factory makes (float64 unless asked), after checking that ``device``
-    names the CPU."""
+    names the CPU; ``floats``: only a floating dtype (randn, rand, linspace)."""
     _check_device(device, who)
-    return np.dtype(np.float64) if dtype is None else _float_dtype(dtype, who)
+    if dtype is None:
+        return np.dtype(np.float64)
+    return _float_dtype(dtype, who) if floats else _dtype_arg(dtype, who)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    dt = _factory_dtype(dtype, device, "zeros")
+    dt = _factory_dtype(dtype, device, "zeros", floats=False)
     return _new_leaf(np.zeros(_size_arg(size, "zeros"), dt), requires_grad, "zeros")
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    dt = _factory_dtype(dtype, device, "ones")
+    dt = _factory_dtype(dtype, device, "ones", floats=False)
     return _new_leaf(np.ones(_size_arg(size, "ones"), dt), requires_grad, "ones")
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False,
          device: Any = None) -> Tensor:
-    """A tensor of ``size`` filled with ``fill_value``."""
-    dt = _factory_dtype(dtype, device, "full")
-    shape = _size_arg(size if isinstance(size, tuple) else (size,), "full")
+    """A tensor of ``size`` filled with ``fill_value``; its dtype, unless given, is the
+    number's, as in PyTorch: ``full((2,), 3)`` is int64, ``full((2,), True)`` bool,
+    ``full((2,), 0.5)`` float64."""
     if _number(fill_value) is None:
         raise TypeError(f"full: fill_value must be a number, got {_describe(fill_value)}")
+    dt = _factory_dtype(dtype, device, "full", floats=False) if dtype is not None else (
+        _factory_dtype(None, device, "full") if isinstance(fill_value, float) else
+        _number_dtype(fill_value))
+    shape = _size_arg(size if isinstance(size, tuple) else (size,), "full")
     return _new_leaf(np.full(shape, fill_value, dt), requires_grad, "full")
 
 
@@ -167,8 +205,8 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
            requires_grad: bool = False, device: Any = None) -> Tensor:
     """start, start + step, ... up to (not including) end; ``arange(n)`` is 0 .. n-1.
 
-    Always floating point (float64 by default), where ``torch.arange`` of ints
-    gives int64: a Tensor holds numbers gradients can flow through.
+    As ``torch.arange``: int64 when start, end and step are all ints, else the default
+    float dtype (float64 here; PyTorch's is float32), unless ``dtype`` says otherwise.
     """
     for name, v in (("start", start), ("end", end), ("step", step)):
         if v is not None and _number(v) is None:
@@ -176,7 +214,9 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
     if step == 0:
         raise ValueError("arange: step must not be zero")
     lo, hi = (0, start) if end is None else (start, end)
-    dt = _factory_dtype(dtype, device, "arange")
+    ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step) if v is not None)
+    dt = _factory_dtype(dtype, device, "arange", floats=False) if dtype is not None else (
+        _INT64 if ints else _factory_dtype(None, device, "arange"))
     return _new_leaf(np.arange(lo, hi, step, dtype=dt), requires_grad, "arange")
 
 

@@ -14,7 +14,7 @@ from .arguments import _broadcast_shapes, _one_dim
 from .devices import _check_device
 from .factories import ones, zeros
 from .formulas import _data
-from .nodes import _as_tensor, _binary_node, _describe, _held, _make, _promote
+from .nodes import _as_tensor, _binary_node, _describe, _held_any, _make, _promote
 from .rules_arithmetic import MAXIMUM, MINIMUM
 from .rules_shape import CAT, STACK, WHERE
 
@@ -76,12 +76,14 @@ def stack(tensors: Sequence[Any], dim: int = 0) -> Tensor:
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """``x`` where ``condition`` is True, else ``y`` (all three broadcast together).
 
-    ``condition`` is a boolean array, such as ``t > 0``. The gradient goes to
-    ``x`` where the condition holds and to ``y`` elsewhere.
+    ``condition`` is a bool tensor, such as ``t > 0`` (or a boolean NumPy array). The
+    gradient goes to ``x`` where the condition holds and to ``y`` elsewhere.
     """
     if condition.__class__ is Tensor:
-        raise TypeError("where: condition must be a boolean array (e.g. t > 0), got a "
-                        "Tensor; a Tensor holds floats (use t != 0 for a mask)")
+        if condition.data.dtype != bool:
+            raise RuntimeError(f"where: expected condition to be a bool tensor (e.g. t > 0), "
+                               f"got dtype {condition.data.dtype}; use cond != 0 for a mask")
+        condition = condition.data
     cond = np.array(condition)  # a copy: later edits of the mask cannot reach the backward pass
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a boolean array (e.g. t > 0), got dtype "
@@ -124,4 +126,5 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False,
 
 def _dtype_of(t: Any) -> Any:
     dt = getattr(_data(t), "dtype", None)
-    return _held(dt) if dt is not None and dt.kind == "f" else None
+    return None if dt is None else _held_any(dt) if t.__class__ is Tensor or dt.kind == "f" \
+        else None

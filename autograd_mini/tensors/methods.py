@@ -21,7 +21,16 @@ from ..scalar import Value
 from .arguments import Shape, _dims, _keep, _one_dim, _shape_arg
 from .formulas import _count, _exp, _log, _log1p, _sigmoid, _sqrt
 from .functions import maximum, minimum
-from .nodes import _as_tensor, _describe, _make, _matmul_node, _mixing_error, _number
+from .nodes import (
+    _INT64,
+    _as_tensor,
+    _describe,
+    _leaf,
+    _make,
+    _matmul_node,
+    _mixing_error,
+    _number,
+)
 from .rules_arithmetic import ABS, CLAMP, COS, EXP, LOG, LOG1P, RELU, SIGMOID, SIN, SQRT, TANH
 from .rules_reductions import (
     AMAX,
@@ -52,7 +61,7 @@ class MaxMin(NamedTuple):
     """What ``max(dim=...)`` / ``min(dim=...)`` return, as PyTorch's ``return_types.max``."""
 
     values: Tensor
-    indices: np.ndarray[Any, Any]
+    indices: Tensor
 
 
 class _TensorParts:
@@ -86,11 +95,11 @@ class _Elementwise(_TensorParts):
 
     def sin(self) -> Tensor:
         """Sine (of radians); d/dx = cos(x)."""
-        return _make(np.sin(self.data), SIN, self, None, self.requires_grad)
+        return _make(np.sin(_real(self._data)), SIN, self, None, self.requires_grad)
 
     def cos(self) -> Tensor:
         """Cosine (of radians); d/dx = -sin(x)."""
-        return _make(np.cos(self.data), COS, self, None, self.requires_grad)
+        return _make(np.cos(_real(self._data)), COS, self, None, self.requires_grad)
 
     def pow(self, exponent: Any) -> Tensor:
         """``self ** exponent`` (a number or a tensor, broadcast): the ** operator."""
@@ -98,19 +107,19 @@ class _Elementwise(_TensorParts):
 
     def exp(self) -> Tensor:
         """e ** self; d/dx = exp(x), the output itself."""
-        return _make(_exp(self.data), EXP, self, None, self.requires_grad)
+        return _make(_exp(_real(self._data)), EXP, self, None, self.requires_grad)
 
     def log(self) -> Tensor:
         """Natural logarithm (-inf at 0, nan below); d/dx = 1/x."""
-        return _make(_log(self.data), LOG, self, None, self.requires_grad)
+        return _make(_log(_real(self._data)), LOG, self, None, self.requires_grad)
 
     def log1p(self) -> Tensor:
         """log(1 + x), accurate for tiny x; d/dx = 1/(1 + x)."""
-        return _make(_log1p(self.data), LOG1P, self, None, self.requires_grad)
+        return _make(_log1p(_real(self._data)), LOG1P, self, None, self.requires_grad)
 
     def sqrt(self) -> Tensor:
         """Square root (nan below 0); d/dx = 1/(2 sqrt(x))."""
-        return _make(_sqrt(self.data), SQRT, self, None, self.requires_grad)
+        return _make(_sqrt(_real(self._data)), SQRT, self, None, self.requires_grad)
 
     def abs(self) -> Tensor:
         """|x|; d/dx = sign(x), which is 0 at 0 (as PyTorch)."""
@@ -118,11 +127,11 @@ class _Elementwise(_TensorParts):
 
     def tanh(self) -> Tensor:
         """Hyperbolic tangent; d/dx = 1 - tanh(x)²."""
-        return _make(np.tanh(self.data), TANH, self, None, self.requires_grad)
+        return _make(np.tanh(_real(self._data)), TANH, self, None, self.requires_grad)
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), finite for any x; d/dx = s(x)·(1 - s(x))."""
-        return _make(_sigmoid(self.data), SIGMOID, self, None, self.requires_grad)
+        return _make(_sigmoid(_real(self._data)), SIGMOID, self, None, self.requires_grad)
 
     def relu(self) -> Tensor:
         """max(x, 0); d/dx = 1 where x > 0, else 0 (0 at x = 0, as PyTorch)."""
@@ -168,12 +177,16 @@ class _Reductions(_TensorParts):
 
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None) -> Tensor:
-        """Sum over ``dim`` (an int or tuple; all axes by default)."""
+        """Sum over ``dim`` (an int or tuple; all axes by default); the sum of an integer or
+        bool tensor is int64 (``(x > 0).sum()`` counts), as in PyTorch."""
+        if self._data.dtype.kind != "f" and self._data.dtype != _INT64:
+            return _leaf(self._data.astype(_INT64))._reduce(SUM, dim, keepdim, axis, keepdims)
         return self._reduce(SUM, dim, keepdim, axis, keepdims)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: bool | None = None) -> Tensor:
         """Mean over ``dim`` (all axes by default)."""
+        _floating(self._data, "mean")
         return self._reduce(MEAN, dim, keepdim, axis, keepdims)
 
     def var(self, dim: Any = None, keepdim: bool = False, *, correction: Real | None = None,
@@ -181,6 +194,7 @@ class _Reductions(_TensorParts):
             ddof: Real | None = None) -> Tensor:
         """Variance over ``dim``, divided by n - correction (PyTorch's default correction=1:
         the unbiased estimate; ``unbiased=False`` or NumPy's ``ddof=0`` divides by n)."""
+        _floating(self._data, "var")
         given = [v for v in (correction, unbiased, ddof) if v is not None]
         if len(given) > 1:
             raise TypeError("var: give one of correction, unbiased and ddof")
@@ -263,6 +277,7 @@ class _Reductions(_TensorParts):
         default), sqrt(sum(x²)), whose gradient x / norm is taken as 0 where the norm is 0
         (as PyTorch's); p = 1, sum(|x|); p = inf, max(|x|) (these two are recorded as the
         abs and sum/amax they are made of)."""
+        _floating(self._data, "norm")
         if p == "fro" or (_number(p) == 2.0 and not isinstance(p, bool)):
             if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
                 raise RuntimeError(f"norm: p='fro' is a matrix norm and takes at most 2 dims, "
@@ -292,28 +307,37 @@ class _Reductions(_TensorParts):
         dims = _dims(op, dim, axis, self.data.ndim)
         keep = _keep(keepdim, keepdims)
         if not dims:  # a 0-d tensor: the value itself
-            return MaxMin(self.clone(), np.zeros((), np.int64))
+            return MaxMin(self.clone(), _leaf(np.zeros((), _INT64)))
         d = dims[0]
         idx = arg(self.data, axis=d, keepdims=keep)
-        return MaxMin(self[_along(idx, d, self.data.shape, keep)], idx)
+        return MaxMin(self[_along(idx, d, self.data.shape, keep)], _leaf(idx.astype(_INT64)))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> np.ndarray[Any, Any]:
-        """Index of the largest value (over the flattened tensor without dim)."""
-        self._check_nonempty("argmax")
-        return np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim))
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the largest value (over the flattened tensor without dim): an int64
+        tensor, as in PyTorch."""
+        return self._arg("argmax", np.argmax, dim, keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> np.ndarray[Any, Any]:
-        """Index of the smallest value (over the flattened tensor without dim)."""
-        self._check_nonempty("argmin")
-        return np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim))
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the smallest value (over the flattened tensor without dim): int64."""
+        return self._arg("argmin", np.argmin, dim, keepdim)
+
+    def _arg(self, op: str, arg: Any, dim: int | None, keepdim: bool) -> Tensor:
+        self._check_nonempty(op)
+        if self._data.dtype.kind == "b":
+            raise RuntimeError(f"{op}(): does not support bool input (as in PyTorch); convert "
+                               "the mask first, e.g. mask.long()")
+        d = None if dim is None else _one_dim(op, dim, max(self.data.ndim, 1))
+        return _leaf(np.asarray(arg(self.data, axis=d, keepdims=bool(keepdim)), _INT64))
 
     def softmax(self, dim: int) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed without overflow."""
+        _floating(self._data, "softmax")
         d = _one_dim("softmax", dim, self.data.ndim)
         return _make(_softmax(self.data, d), SOFTMAX, self, d, self.requires_grad)
 
     def log_softmax(self, dim: int) -> Tensor:
         """log(softmax(x)) along ``dim`` by max-subtraction: finite for logits of ±1000."""
+        _floating(self._data, "log_softmax")
         d = _one_dim("log_softmax", dim, self.data.ndim)
         return _make(_log_softmax(self.data, d), LOG_SOFTMAX, self, d, self.requires_grad)
 
@@ -470,14 +494,31 @@ class _ShapeChanges(_TensorParts):
 
 
 # ------------------------------------------------------------------ argument helpers
+def _real(d: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """A bool array as float64 for the float functions (NumPy would compute sin(True) in
+    float16); any other array as it is (NumPy gives integers float64, our default float)."""
+    return d.astype(np.float64) if d.dtype.kind == "b" else d
+
+
+def _floating(d: np.ndarray[Any, Any], op: str) -> None:
+    """RuntimeError, as PyTorch's, when ``op`` (mean, var ...) gets integers or bools."""
+    if d.dtype.kind != "f":
+        raise RuntimeError(f"{op}(): needs a floating point dtype, got {d.dtype} (as in "
+                           f"PyTorch); convert first, e.g. t.double().{op}() or t.float()")
+
+
 def _normalize_index(index: Any) -> Any:
     """The index as NumPy takes it; Tensors (which hold floats) are refused with advice."""
     items = index if isinstance(index, tuple) else (index,)
     out = []
     for item in items:
         if item.__class__ is Tensor:
-            raise TypeError("Tensor index: a Tensor holds floats and cannot index; use a NumPy "
-                            "integer or boolean array (e.g. t > 0, or t.argmax(1))")
+            kind = item.data.dtype.kind
+            if kind == "f":
+                raise IndexError(f"Tensor index: tensors used as indices must be long, int, "
+                                 f"byte or bool tensors, got {item.data.dtype}; convert it, "
+                                 "e.g. idx.long()")
+            item = item.data  # an int64/int32 tensor picks elements, a bool one is a mask
         if isinstance(item, Value):
             raise _mixing_error("Tensor index")
         if isinstance(item, (list, np.ndarray)):

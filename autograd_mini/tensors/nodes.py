@@ -108,29 +108,48 @@ def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | N
 
 
 def _float_dtype(dtype: Any, who: str) -> np.dtype[Any]:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{who}: dtype {dtype!r} is not a NumPy dtype; use float64 or "
-                        "float32") from None
+    """``dtype`` checked to be one of the two floating dtypes (what ``Tensor(data)``, randn and
+    the other makers of numbers for gradients take)."""
+    dt = _dtype_arg(dtype, who)
     if dt.kind != "f":
-        raise TypeError(f"{who}: dtype {dt} is not a floating-point type; a Tensor holds "
-                        "float64 or float32 numbers (keep integer data such as class labels "
-                        "as a NumPy int array)")
-    if dt not in _HELD:
-        held = _held(dt)
-        raise TypeError(f"{who}: dtype {dt} is not supported; a Tensor holds float64 or "
-                        f"float32 numbers (no float16, unlike PyTorch). Use {held}: Tensor(data) "
-                        f"converts {dt} data to {held}"
-                        f"{' exactly' if dt.itemsize < held.itemsize else ''}")
+        raise TypeError(f"{who}: dtype {dt} is not a floating-point type; {who} makes float64 "
+                        "or float32 numbers (as torch.Tensor does). For an integer or bool "
+                        f"tensor use autograd_mini.tensor(data, dtype={dt})")
     return dt
 
 
-# The two dtypes a Tensor holds. Float data of another width is converted (as docs/errors.md
-# says): float16 to float32, which holds every float16 number exactly, and wider floats
-# (np.longdouble) to float64. float16 is not supported as a dtype of its own: NumPy computes
-# it slowly and every formula, gradient and fast path here assumes float32 or float64.
+# The dtypes a Tensor holds. Only the two floating ones carry gradients; int64, int32 and
+# bool tensors hold indices, class labels, counts and masks (see tensor.py, "Dtypes").
+# Float data of another width is converted (as docs/errors.md says): float16 to float32, which
+# holds every float16 number exactly, and wider floats (np.longdouble) to float64. float16 is
+# not supported as a dtype of its own: NumPy computes it slowly and every formula, gradient
+# and fast path here assumes float32 or float64.
 _HELD = (np.dtype(np.float64), np.dtype(np.float32))
+_INT64, _INT32, _BOOL = np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.bool_)
+_DTYPES = (*_HELD, _INT64, _INT32, _BOOL)
+_NAMES = "float64, float32, int64, int32 or bool"
+
+
+def _dtype_arg(dtype: Any, who: str) -> np.dtype[Any]:
+    """A ``dtype=`` argument as one of the five dtypes a Tensor holds: autograd_mini.float64
+    ... (NumPy dtypes), their NumPy names and types, or Python's ``float`` (float64), ``int``
+    (int64) and ``bool``, as torch takes them."""
+    if dtype is float or dtype is int or dtype is bool:
+        return np.dtype(dtype)  # float64, int64, bool (torch: dtype=int is torch.int64)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{who}: dtype {dtype!r} is not a dtype; a Tensor holds {_NAMES} "
+                        "(autograd_mini.float64 ... or the NumPy dtypes)") from None
+    if dt in _DTYPES:
+        return dt
+    if dt.kind == "f":
+        held = _held(dt)
+        raise TypeError(f"{who}: dtype {dt} is not supported; a Tensor holds {_NAMES} (no "
+                        f"float16, unlike PyTorch). Use {held}: Tensor(data) converts {dt} "
+                        f"data to {held}{' exactly' if dt.itemsize < held.itemsize else ''}")
+    raise TypeError(f"{who}: dtype {dt} is not supported; a Tensor holds {_NAMES} (use int64 "
+                    "for integers of another width, as class labels and indices)")
 
 
 def _held(dt: np.dtype[Any]) -> np.dtype[Any]:
@@ -138,6 +157,69 @@ def _held(dt: np.dtype[Any]) -> np.dtype[Any]:
     if dt in _HELD:
         return dt
     return _HELD[1] if dt.itemsize < 4 else _HELD[0]
+
+
+def _held_any(dt: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype ``tensor(data)`` keeps a NumPy array of dtype ``dt`` in: its own when a Tensor
+    holds it, else the nearest (floats as :func:`_held`, other integers as int64)."""
+    if dt in _DTYPES:
+        return dt
+    return _held(dt) if dt.kind == "f" else _INT64
+
+
+def _requires_float(dt: np.dtype[Any], who: str) -> RuntimeError:
+    return RuntimeError(f"{who}: only Tensors of floating point dtype can require gradients, "
+                        f"and this one is {dt}; make it float first (t.float() or t.double(), "
+                        "or dtype=float64 when creating it): integers and bools are constants")
+
+
+def _category(dt: np.dtype[Any]) -> int:
+    """PyTorch's type categories: bool 0, integers 1, floats 2."""
+    return 2 if dt.kind == "f" else 0 if dt.kind == "b" else 1
+
+
+def _wider(a: np.dtype[Any] | None, b: np.dtype[Any] | None) -> np.dtype[Any] | None:
+    """``torch.promote_types`` for the held dtypes: the higher category wins (int64 with float32
+    is float32, not NumPy's float64), and within one the wider type."""
+    if a is None or b is None:
+        return a if b is None else b
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return a if a.itemsize >= b.itemsize else b
+
+
+def _combine(higher: np.dtype[Any] | None, lower: np.dtype[Any] | None) -> np.dtype[Any] | None:
+    """PyTorch's combine_categories: an operand of a lower priority (a 0-d tensor below one
+    with dimensions, a number below both) decides the dtype only when its category is higher."""
+    if higher is None or lower is None:
+        return higher if lower is None else lower
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or _category(lower) > _category(higher):
+        return _wider(higher, lower)
+    return higher
+
+
+def _result_dtype(dims: Sequence[np.dtype[Any]], zero_d: Sequence[np.dtype[Any]],
+                  number: np.dtype[Any] | None = None) -> np.dtype[Any]:
+    """The dtype of an op over tensors with dimensions, 0-d tensors and a Python number (its
+    dtype: int64, bool, or float64 for a float, our default float), by PyTorch's rule."""
+    d = z = None
+    for dt in dims:
+        d = _wider(d, dt)
+    for dt in zero_d:
+        z = _wider(z, dt)
+    out = _combine(d, _combine(z, number))
+    assert out is not None
+    return out
+
+
+def _number_dtype(x: Any) -> np.dtype[Any]:
+    """The dtype PyTorch gives a Python number in an op: bool, int64 or the default float."""
+    if isinstance(x, (bool, np.bool_)):
+        return _BOOL
+    return _INT64 if isinstance(x, numbers.Integral) else _HELD[0]
 
 
 def _mixing_error(op: str) -> TypeError:
@@ -157,8 +239,9 @@ def _describe(x: Any) -> str:
     return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
-def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
-    """A new float array from numbers, (nested) lists or arrays; TypeError/ValueError if not."""
+def _raw_array(data: Any, who: str) -> np.ndarray[Any, Any]:
+    """A new NumPy array of real numbers (bool, integer or float) from numbers, (nested)
+    lists or arrays; TypeError/ValueError if not."""
     if isinstance(data, Tensor):
         raise TypeError(f"{who}: data is already a Tensor; use it directly, t.detach() for a "
                         "leaf without history, or t.clone() for a copy")
@@ -174,11 +257,32 @@ def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
         arr = _big_ints(arr, data, who)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{who}: expected real numbers, got {_describe(data)}")
+    return arr
+
+
+def _to_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
+    """A new float array from numbers, (nested) lists or arrays (what ``Tensor(data)`` holds:
+    floats, as torch.Tensor makes); TypeError/ValueError if not."""
+    arr = _raw_array(data, who)
     if dtype is None:
         dt = _held(arr.dtype) if arr.dtype.kind == "f" else np.dtype(np.float64)
     else:
         dt = _float_dtype(dtype, who)
     return arr if arr.dtype == dt else arr.astype(dt)
+
+
+def _infer_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
+    """A new array of the dtype ``torch.tensor(data)`` infers, or of ``dtype``: bools give
+    bool, integers int64 (an int32 array stays int32), floats float64 (our default float
+    dtype; PyTorch's is float32), a float32 array float32."""
+    arr = _raw_array(data, who)
+    dt = _held_any(arr.dtype) if dtype is None else _dtype_arg(dtype, who)
+    if arr.dtype.kind == "u" and dt == _INT64 and arr.size and arr.max() > _I64_MAX:
+        raise RuntimeError(f"{who}: the number {arr.max()} does not fit int64 (overflow)")
+    return arr if arr.dtype == dt else arr.astype(dt)
+
+
+_I64_MAX = int(np.iinfo(np.int64).max)
 
 
 def _big_ints(arr: np.ndarray[Any, Any], data: Any, who: str) -> np.ndarray[Any, Any]:
@@ -198,19 +302,21 @@ def _big_ints(arr: np.ndarray[Any, Any], data: Any, who: str) -> np.ndarray[Any,
     return out
 
 
-def _data_array(value: Any) -> np.ndarray[Any, Any]:
-    """What ``t.data = value`` stores: a float NumPy array; TypeError for anything else."""
-    if isinstance(value, (np.ndarray, np.floating)):
-        arr = np.asarray(value)  # a float scalar as a 0-d array, np.matrix as a plain array
-        if arr.dtype in _HELD:
+def _data_array(value: Any, old: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """What ``t.data = value`` stores for a tensor of dtype ``old``: a NumPy array of floats
+    for a floating tensor (its gradients assume floats), of any held dtype for an integer or
+    bool one; TypeError for anything else."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        arr = np.asarray(value)  # a scalar as a 0-d array, np.matrix as a plain array
+        if arr.dtype in (_HELD if old.kind == "f" else _DTYPES):
             return arr
     if isinstance(value, Tensor):
         raise TypeError("Tensor.data: got a Tensor; assign its array (t.data = other.data), or "
                         "use the other tensor itself")
-    raise TypeError(f"Tensor.data must be a NumPy array of floats (float64 or float32), got "
+    what = "floats (float64 or float32)" if old.kind == "f" else _NAMES
+    raise TypeError(f"Tensor.data must be a NumPy array of {what}, got "
                     f"{_describe(value)}; convert it, e.g. t.data = np.asarray(value, "
                     "dtype=t.dtype)")
-
 
 
 def _number(x: Any) -> float | None:
@@ -229,8 +335,9 @@ def _number(x: Any) -> float | None:
 def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
     """An array-like operand as a leaf Tensor that needs no gradient; None if unknown.
 
-    Integer and boolean arrays take ``like``'s dtype (as PyTorch's promotion does);
-    float arrays keep theirs (a float64 array with a float32 tensor gives float64).
+    Integer and boolean arrays take a float ``like``'s dtype (as PyTorch's promotion does);
+    float arrays keep theirs (a float64 array with a float32 tensor gives float64); with an
+    integer or bool ``like`` each keeps its own, and the op promotes them (_promote).
     """
     if isinstance(x, Value):
         raise _mixing_error(op)
@@ -240,7 +347,8 @@ def _constant(x: Any, like: Tensor, op: str) -> Tensor | None:
         arr = np.array(x)
         kind = arr.dtype.kind
         if kind in "biu":
-            arr = arr.astype(like.data.dtype)
+            dt = like.data.dtype
+            arr = arr.astype(dt if dt.kind == "f" else _held_any(arr.dtype))
         elif kind != "f":
             raise TypeError(f"{op}: expected a Tensor, a NumPy array or a real number, got "
                             f"{_describe(x)}")
@@ -260,6 +368,8 @@ def _as_tensor(x: Any, like: Tensor | None, op: str) -> Tensor:
     dtype = like.data.dtype if like is not None else np.dtype(np.float64)
     c = _number(x)
     if c is not None:
+        if dtype.kind != "f":  # int64 + 1 stays int64, + 0.5 is float64, as in PyTorch
+            return _leaf(_number_array(x, _combine(dtype, _number_dtype(x)) or dtype, op))
         return _leaf(np.array(c, dtype=dtype))
     t = _constant(x, like if like is not None else _leaf(np.zeros(0)), op)
     if t is None:
@@ -268,18 +378,32 @@ def _as_tensor(x: Any, like: Tensor | None, op: str) -> Tensor:
     return t
 
 
+def _number_array(x: Any, dt: np.dtype[Any], op: str) -> np.ndarray[Any, Any]:
+    """The Python number ``x`` as a 0-d array of dtype ``dt`` (OverflowError naming the op when
+    it does not fit, as PyTorch's int64 + 2**70)."""
+    try:
+        return np.array(x.item() if isinstance(x, np.generic) else x, dtype=dt)
+    except OverflowError:
+        raise OverflowError(f"{op}: the number {x!r} does not fit the tensor's dtype {dt} "
+                            "(overflow); convert the tensor first, e.g. t.double()") from None
+
+
 def _cast(t: Tensor, dtype: Any) -> Tensor:
-    """``t`` as ``dtype``: a recorded ``to`` node when t requires grad."""
-    return _make(t.data.astype(dtype), CAST, t, dtype, t.requires_grad)
+    """``t`` as ``dtype``: a recorded ``to`` node when t requires grad (and the result is
+    floating: an integer or bool result is a constant, as PyTorch's ``t.long()``)."""
+    return _make(t.data.astype(dtype), CAST, t, dtype,
+                 t.requires_grad and np.dtype(dtype).kind == "f")
 
 
 def _promote(ts: Sequence[Tensor]) -> list[Tensor]:
-    """The tensors in one common dtype, by PyTorch's rule: float64 wins over float32, but a
-    0-d tensor promotes like a number, so it cannot widen a tensor with dimensions
-    (``ones(2, dtype=float32) * Tensor(2.5)`` is float32; two 0-d operands promote as usual).
+    """The tensors in one common dtype, by PyTorch's rule: floats win over integers, and
+    integers over bool (int64 with float32 is float32), and within one kind the wider type
+    (float64 over float32, int64 over int32), but a 0-d tensor promotes like a number, so it
+    cannot widen a tensor with dimensions of its kind (``ones(2, dtype=float32) * Tensor(2.5)``
+    is float32; two 0-d operands promote as usual).
     """
-    dims = [t.data.dtype for t in ts if t.data.ndim]
-    dt = np.result_type(*(dims if dims else [t.data.dtype for t in ts]))
+    dt = _result_dtype([t.data.dtype for t in ts if t.data.ndim],
+                       [t.data.dtype for t in ts if not t.data.ndim])
     return [t if t.data.dtype == dt else _cast(t, dt) for t in ts]
 
 
@@ -289,10 +413,25 @@ def _binary_node(rule: Rule, a: Tensor, b: Tensor) -> Tensor:
     # (the common case of _check_broadcast, a bias, tested here without the call)
     if s1 != s2 and s1[len(s1) - len(s2):] != s2:
         _check_broadcast(rule.name, s1, s2)
-    if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
-        a, b = _promote((a, b))
-        ad, bd = a.data, b.data
+    adt = ad.dtype
+    if adt is not bd.dtype or adt.kind != "f":  # mixed dtypes, or integers or bools
+        if adt.kind != "f" or bd.dtype.kind != "f":
+            _check_integer_op(rule.name, adt, bd.dtype)
+        if adt != bd.dtype:
+            a, b = _promote((a, b))
+            ad, bd = a.data, b.data
     return _make(rule.forward(ad, bd), rule, a, b, a.requires_grad or b.requires_grad)
+
+
+def _check_integer_op(op: str, a: np.dtype[Any], b: np.dtype[Any]) -> None:
+    """The errors PyTorch gives for arithmetic on bool tensors (NumPy would compute some)."""
+    if op == "sub" and _BOOL in (a, b):
+        raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not "
+                           "supported; to invert a mask use ~mask (or mask ^ other for "
+                           "two masks), or convert it first, e.g. mask.long()")
+    if op in ("pow", "matmul") and a == b == _BOOL:
+        raise NotImplementedError(f"{op}: not implemented for bool tensors (as in PyTorch); "
+                                  "convert them first, e.g. mask.long() or mask.float()")
 
 
 def _matmul_node(a: Tensor, b: Tensor) -> Tensor:
@@ -302,4 +441,15 @@ def _matmul_node(a: Tensor, b: Tensor) -> Tensor:
     if ad.dtype is not bd.dtype and ad.dtype != bd.dtype:
         a, b = _promote((a, b))
         ad, bd = a.data, b.data
+    if ad.dtype.kind == "b":
+        _check_integer_op("matmul", ad.dtype, bd.dtype)
     return _make(ad @ bd, MATMUL, a, b, a.requires_grad or b.requires_grad)
+
+
+def _number_node(rule: Rule, t: Tensor, x: Any, reflected: bool = False) -> Tensor:
+    """``t op x`` (``x op t`` if ``reflected``) for an integer or bool tensor ``t`` and a
+    number ``x``: the number as a 0-d constant of the dtype PyTorch gives the result (int64 + 1
+    stays int64, int64 + 0.5 is float64, bool + 1 is int64), then the binary rule. (A float
+    tensor keeps its number in the node instead: the unary rules ADD_C ...)"""
+    c = _as_tensor(x, t, rule.name)
+    return _binary_node(rule, c, t) if reflected else _binary_node(rule, t, c)

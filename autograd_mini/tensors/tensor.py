@@ -64,7 +64,7 @@ import numpy as np
 
 from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
-from . import factories, formulas, functions, inplace, methods, nodes
+from . import factories, formulas, functions, inplace, integers, methods, nodes
 from .arguments import Shape, _broadcast_shapes, _check_grad
 from .devices import CPU as _CPU
 from .devices import _check_device, _to_args
@@ -72,20 +72,23 @@ from .devices import device as _device
 from .formulas import _data, _div, _pow, _pow_scalar, _quiet
 from .functions import minimum, where, zeros_like
 from .inplace import _InPlace
-from .methods import _Elementwise, _Products, _Reductions, _ShapeChanges
+from .integers import _IntegerOps
+from .methods import _Elementwise, _normalize_index, _Products, _Reductions, _ShapeChanges
 from .nodes import (
     _as_tensor,
     _binary_node,
     _cast,
     _constant,
     _data_array,
-    _float_dtype,
+    _dtype_arg,
     _leaf,
     _make,
     _matmul_node,
     _mixing_error,
     _number,
+    _number_node,
     _one,
+    _requires_float,
     _to_array,
 )
 from .rules_arithmetic import (
@@ -123,7 +126,7 @@ class _Size(int):
 _ndarray = np.ndarray  # (a module global: one lookup fewer in the .grad setter)
 
 
-class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
+class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _IntegerOps):
     """An array that remembers how it was computed, so it can compute gradients.
 
     >>> W = Tensor([[1.0, 2.0], [3.0, -4.0]], requires_grad=True)
@@ -204,7 +207,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         if value.__class__ is np.ndarray and value.dtype is old.dtype and value.shape == old.shape:
             self._version_counter = [now + 1]  # a new array of the same shape and dtype
         else:
-            value = _data_array(value)
+            value = _data_array(value, old.dtype)
             same = value.shape == old.shape and value.dtype == old.dtype
             self._version_counter = [now + (1 if same else _RESHAPED + 1)]
         self._data = value
@@ -292,12 +295,13 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         """Name of the operation that made this tensor ('' for a leaf)."""
         return "" if self._op is None else self._op.name
 
-    def item(self) -> float:
-        """The one number of a one-element tensor, as a Python float."""
+    def item(self) -> Any:
+        """The one number of a one-element tensor, as a Python float (a Python int for an
+        integer tensor, a bool for a bool one)."""
         if self.data.size != 1:
             raise ValueError(f"item: only a one-element tensor converts to a Python number; "
                              f"this one has shape {self.shape}")
-        return float(self.data.reshape(()))
+        return self.data.reshape(()).item()
 
     def numpy(self) -> np.ndarray[Any, Any]:
         """The array itself (shared, not copied), as PyTorch's ``t.numpy()``.
@@ -320,7 +324,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         return self.data.tolist()
 
     def __float__(self) -> float:
-        return self.item()
+        return float(self.item())
 
     def __int__(self) -> int:
         return int(self.item())
@@ -375,6 +379,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         if self._op is not None and not requires_grad:
             raise ValueError("requires_grad_: only a leaf can stop requiring grad; use "
                              "t.detach() for a copy of this result without history")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise _requires_float(self._data.dtype, "requires_grad_")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -393,12 +399,13 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None,
            non_blocking: bool = False, copy: bool = False) -> Tensor:
-        """This tensor as ``dtype`` (float32 or float64) on ``device`` (the CPU only), as
+        """This tensor as ``dtype`` (float64, float32, int64, int32 or bool) on ``device`` (the
+        CPU only), as
         PyTorch's ``t.to(dtype)``, ``t.to("cpu")``, ``t.to("cpu", dtype)``,
         ``t.to(device=..., dtype=...)``; itself when nothing changes (unless ``copy``).
         Another device raises a RuntimeError (autograd_mini computes on the CPU)."""
         dtype = _to_args(args, dtype, device, "to")
-        dt = self.data.dtype if dtype is None else _float_dtype(dtype, "to")
+        dt = self.data.dtype if dtype is None else _dtype_arg(dtype, "to")
         if dt == self.data.dtype:
             return self.clone() if copy else self
         return _cast(self, dt)
@@ -512,6 +519,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
             return _binary_node(ADD, self, other)
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(ADD, self, other)
             return _make(self.data + c, ADD_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor + " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(ADD, self, o)
@@ -519,6 +528,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     def __radd__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(ADD, self, other, True)
             return _make(c + self.data, ADD_C, self, c, self.requires_grad)
         o = _constant(other, self, type(other).__name__ + " + Tensor")
         return NotImplemented if o is None else _binary_node(ADD, o, self)
@@ -528,6 +539,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
             return _binary_node(SUB, self, other)
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(SUB, self, other)
             return _make(self.data - c, SUB_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor - " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(SUB, self, o)
@@ -535,6 +548,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     def __rsub__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(SUB, self, other, True)
             return _make(c - self.data, RSUB, self, c, self.requires_grad)
         o = _constant(other, self, type(other).__name__ + " - Tensor")
         return NotImplemented if o is None else _binary_node(SUB, o, self)
@@ -544,6 +559,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
             return _binary_node(MUL, self, other)
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(MUL, self, other)
             return _make(self.data * c, MUL_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor * " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(MUL, self, o)
@@ -551,6 +568,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     def __rmul__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(MUL, self, other, True)
             return _make(c * self.data, MUL_C, self, c, self.requires_grad)
         o = _constant(other, self, type(other).__name__ + " * Tensor")
         return NotImplemented if o is None else _binary_node(MUL, o, self)
@@ -560,6 +579,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
             return _binary_node(DIV, self, other)
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(DIV, self, other)
             return _make(_div(self.data, c), DIV_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor / " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(DIV, self, o)
@@ -567,6 +588,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     def __rtruediv__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(DIV, self, other, True)
             return _make(RDIV.forward(self.data, c), RDIV, self, c, self.requires_grad)
         o = _constant(other, self, type(other).__name__ + " / Tensor")
         return NotImplemented if o is None else _binary_node(DIV, o, self)
@@ -576,6 +599,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
             return _binary_node(POW, self, other)
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(POW, self, other)
             return _make(_pow_scalar(self.data, c), POW_C, self, c, self.requires_grad)
         o = _constant(other, self, "Tensor ** " + type(other).__name__)
         return NotImplemented if o is None else _binary_node(POW, self, o)
@@ -583,6 +608,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
     def __rpow__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if self._data.dtype.kind != "f":
+                return _number_node(POW, self, other, True)
             return _make(_pow(c, self.data), RPOW, self, c, self.requires_grad)
         o = _constant(other, self, type(other).__name__ + " ** Tensor")
         return NotImplemented if o is None else _binary_node(POW, o, self)
@@ -606,6 +633,9 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         return _constant(other, self, op)
 
     def __neg__(self) -> Tensor:
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
+                               "to invert a mask use ~mask (or mask.logical_not())")
         return _make(-self.data, NEG, self, None, self.requires_grad)
 
     def __pos__(self) -> Tensor:
@@ -651,33 +681,27 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
         return self._inplace(other, np.true_divide, "/")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        raise TypeError("Tensor does not support item assignment (t[i] = v): the graph "
-                        "remembers the old numbers. Build a new tensor instead, e.g. "
-                        "where(mask, new_values, t), or change t.data under no_grad()")
-
-    # comparisons: boolean NumPy arrays (no gradient flows through a comparison)
-    def _compare(self, other: Any) -> Any:
-        if isinstance(other, Value):
-            raise _mixing_error("comparison of a Tensor with a Value")
-        return other.data if other.__class__ is Tensor else other
-
-    def __eq__(self, other: object) -> Any:  # type: ignore[override]
-        return self.data == self._compare(other)
-
-    def __ne__(self, other: object) -> Any:  # type: ignore[override]
-        return self.data != self._compare(other)
-
-    def __lt__(self, other: Any) -> Any:
-        return self.data < self._compare(other)
-
-    def __le__(self, other: Any) -> Any:
-        return self.data <= self._compare(other)
-
-    def __gt__(self, other: Any) -> Any:
-        return self.data > self._compare(other)
-
-    def __ge__(self, other: Any) -> Any:
-        return self.data >= self._compare(other)
+        """``t[index] = value`` for a tensor that requires no grad (as PyTorch's
+        ``grad_input[input < 0] = 0``): an in-place edit, counted in the version as the
+        in-place operators are (the numbers are a new array: views keep the old ones)."""
+        if self.requires_grad:
+            raise TypeError("Tensor does not support item assignment (t[i] = v) on a tensor "
+                            "that requires grad: the graph remembers the old numbers. Build a "
+                            "new tensor instead, e.g. where(mask, new_values, t), or change "
+                            "t.data under no_grad()")
+        if isinstance(value, Value):
+            raise _mixing_error("Tensor item assignment")
+        ix = _normalize_index(index)
+        v = _data(value) if value.__class__ is Tensor else _as_tensor(
+            value, self, "Tensor item assignment").data
+        new = self.data.copy()
+        try:
+            new[ix] = v
+        except (IndexError, ValueError) as exc:
+            raise type(exc)(f"Tensor item assignment: cannot set index {index!r} of a tensor "
+                            f"of shape {self.shape} to a value of shape {np.shape(v)}: "
+                            f"{exc}") from None
+        self.data = new
 
 
 # ------------------------------------------------------ the class, given to the files it calls
@@ -687,7 +711,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace):
 # and gets the class here as a global of its own (read as quickly as an imported name).
 # formulas.py, of which the rule tables are built, imports nothing of this package; it gets
 # the functions its Tensor branches call to make nodes here too.
-for _reader in (factories, formulas, functions, inplace, methods, nodes):
+for _reader in (factories, formulas, functions, inplace, integers, methods, nodes):
     vars(_reader)["Tensor"] = Tensor
 vars(formulas).update(where=where, minimum=minimum, zeros_like=zeros_like, _make=_make,
                       INDEX_PUT=INDEX_PUT)

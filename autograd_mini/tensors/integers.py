@@ -1,0 +1,178 @@
+"""What integer and bool tensors add: comparisons (``x > 0`` is a bool Tensor), the logical and
+bitwise operators (``~ & | ^``), ``all``/``any``, and the conversions ``long``, ``int``,
+``bool`` (a mixin class that ``Tensor`` is made of).
+
+No gradient flows through any of these: their results are bool or integer tensors, which are
+constants (only floating tensors can require grad, as in PyTorch). A mask such as ``x > 0``
+is still useful to the graph: it indexes (``x[x > 0]``, with a gradient for ``x``), selects
+(``where(x > 0, x, 0)``) and counts (``(x > 0).sum()``, an int64 tensor).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..scalar import Value
+from .arguments import _check_broadcast, _dims
+from .methods import _TensorParts
+from .nodes import (
+    _BOOL,
+    _INT32,
+    _INT64,
+    _as_tensor,
+    _leaf,
+    _mixing_error,
+    _result_dtype,
+)
+
+if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
+    from .tensor import Tensor
+
+Int = int  # inside class Tensor, `int` names its method Tensor.int
+
+
+def _operand(other: Any, op: str) -> Any:
+    """What a comparison compares with: a Tensor's array, or the operand itself for NumPy."""
+    if isinstance(other, Value):
+        raise _mixing_error(f"{op} of a Tensor with a Value")
+    return other.data if other.__class__ is Tensor else other
+
+
+class _IntegerOps(_TensorParts):
+    """Comparisons, ~ & | ^, all, any, long, int, bool, and int(t) / range(t) for an integer
+    tensor of one element."""
+
+    __slots__ = ()
+
+    # ---- comparisons: bool tensors (PyTorch's torch.eq ... and the operators)
+    def _compare(self, other: Any, ufunc: Any, op: str) -> Tensor:
+        o = _operand(other, op)
+        if o is None or isinstance(o, (str, bytes)):
+            raise TypeError(f"{op}: cannot compare a Tensor with {type(o).__name__} {o!r}; "
+                            "compare with a number, an array or a Tensor")
+        return _leaf(np.asarray(ufunc(self.data, o)))
+
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+        return self._compare(other, np.equal, "==")
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+        return self._compare(other, np.not_equal, "!=")
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less, "<")
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(other, np.less_equal, "<=")
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater, ">")
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(other, np.greater_equal, ">=")
+
+    def eq(self, other: Any) -> Tensor:
+        """``self == other`` elementwise, a bool tensor."""
+        return self._compare(other, np.equal, "eq")
+
+    def ne(self, other: Any) -> Tensor:
+        """``self != other`` elementwise, a bool tensor."""
+        return self._compare(other, np.not_equal, "ne")
+
+    def lt(self, other: Any) -> Tensor:
+        """``self < other`` elementwise, a bool tensor."""
+        return self._compare(other, np.less, "lt")
+
+    def le(self, other: Any) -> Tensor:
+        """``self <= other`` elementwise, a bool tensor."""
+        return self._compare(other, np.less_equal, "le")
+
+    def gt(self, other: Any) -> Tensor:
+        """``self > other`` elementwise, a bool tensor."""
+        return self._compare(other, np.greater, "gt")
+
+    def ge(self, other: Any) -> Tensor:
+        """``self >= other`` elementwise, a bool tensor."""
+        return self._compare(other, np.greater_equal, "ge")
+
+    # ---- logical (bool) and bitwise (integer) operators
+    def __invert__(self) -> Tensor:
+        """``~mask`` (logical not of a bool tensor; bitwise not of an integer one)."""
+        d = self.data
+        if d.dtype.kind == "f":
+            raise TypeError(f"~ (operator.invert) is only implemented on integer and bool "
+                            f"tensors, got {d.dtype}; for a mask write ~(t != 0), or 1 - t "
+                            "for numbers")
+        return _leaf(np.invert(d))
+
+    def _bitwise(self, other: Any, ufunc: Any, symbol: str, reflected: bool = False) -> Any:
+        if isinstance(other, Value):
+            raise _mixing_error(f"Tensor {symbol} Value")
+        o = _as_tensor(other, self, f"Tensor {symbol} {type(other).__name__}")  # type: ignore
+        a, b = (o, self) if reflected else (self, o)
+        ad, bd = a.data, b.data
+        for dt in (ad.dtype, bd.dtype):
+            if dt.kind == "f":
+                raise NotImplementedError(
+                    f"{symbol}: bitwise and logical operators are not implemented for {dt} "
+                    "tensors (as in PyTorch); they take bool masks (x > 0) and integers")
+        _check_broadcast(symbol, ad.shape, bd.shape)
+        dt = _result_dtype([x.dtype for x in (ad, bd) if x.ndim],
+                           [x.dtype for x in (ad, bd) if not x.ndim])
+        return _leaf(np.asarray(ufunc(ad.astype(dt, copy=False), bd.astype(dt, copy=False))))
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_and, "&")  # type: ignore[no-any-return]
+
+    def __rand__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_and, "&", True)  # type: ignore[no-any-return]
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_or, "|")  # type: ignore[no-any-return]
+
+    def __ror__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_or, "|", True)  # type: ignore[no-any-return]
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_xor, "^")  # type: ignore[no-any-return]
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return self._bitwise(other, np.bitwise_xor, "^", True)  # type: ignore[no-any-return]
+
+    def logical_not(self) -> Tensor:
+        """A bool tensor: True where this tensor is 0 (or False)."""
+        return _leaf(np.logical_not(self.data))
+
+    # ---- all, any: bool tensors
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where every element (along ``dim``; of all of them by default) is nonzero."""
+        dims = _dims("all", dim, None, self.data.ndim)
+        return _leaf(np.asarray(np.all(self.data, axis=dims, keepdims=bool(keepdim))))
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where some element (along ``dim``; of all of them by default) is nonzero."""
+        dims = _dims("any", dim, None, self.data.ndim)
+        return _leaf(np.asarray(np.any(self.data, axis=dims, keepdims=bool(keepdim))))
+
+    # ---- conversions
+    def long(self) -> Tensor:
+        """As int64 (PyTorch's ``t.long()``): floats are truncated toward zero; a constant."""
+        return self.to(_INT64)  # type: ignore[attr-defined,no-any-return]
+
+    def int(self) -> Tensor:
+        """As int32 (PyTorch's ``t.int()``)."""
+        return self.to(_INT32)  # type: ignore[attr-defined,no-any-return]
+
+    def bool(self) -> Tensor:
+        """As bool (PyTorch's ``t.bool()``): True where nonzero."""
+        return self.to(_BOOL)  # type: ignore[attr-defined,no-any-return]
+
+    def __index__(self) -> Int:
+        """An integer tensor of one element as a Python int (``range(t)``, ``lst[t]``)."""
+        d = self.data
+        if d.dtype.kind not in "iu" or d.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index; this one has dtype {d.dtype} and shape {d.shape}")
+        return int(d.reshape(()))
+
