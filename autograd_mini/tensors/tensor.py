@@ -32,18 +32,22 @@ With ``backward(create_graph=True)`` the backward pass is itself recorded and
 ``.grad`` holds a Tensor *with history* (as PyTorch's does), so it can be
 differentiated again; ``grad()`` returns Tensors in both cases.
 
-Dtypes. A Tensor always holds floating-point numbers, because a Tensor is
-something gradients can flow through: ``Tensor([1, 2])`` is float64 (where
-``torch.tensor`` would make int64), float32 data stays float32, and float data of
-another width is converted: float16 to float32 (exactly), np.longdouble to float64;
-float16 is not a dtype of its own here as it is in PyTorch (``dtype=np.float16`` is
-refused, naming float32; ``from_numpy`` refuses such an array). Results that no
-gradient flows through are plain NumPy arrays: comparisons (``x > 0``) give
-boolean arrays, ``argmax`` and the ``indices`` of ``max(dim=...)`` give int64
-arrays, and class labels for the losses are integer arrays. Mixing float32 and
-float64 tensors gives float64 (as in PyTorch), through a recorded ``to`` node so
-each side's gradient comes back in its own dtype; a 0-d tensor (or 0-d array)
-promotes like a number, so ``ones(2, dtype=float32) * Tensor(2.5)`` is float32.
+Dtypes. A Tensor holds float64, float32, int64, int32 or bool numbers; only the
+floating ones carry gradients (``requires_grad=True`` on another raises a RuntimeError,
+as in PyTorch), so integer and bool tensors are constants: indices, class labels,
+counts and masks. ``Tensor(data)`` always makes floats (as ``torch.Tensor``):
+``Tensor([1, 2])`` is float64; :func:`~autograd_mini.tensor` infers the dtype as
+``torch.tensor`` does (bools bool, ints int64, floats float64: our default float dtype
+is float64 where PyTorch's is float32). Float data of another width is converted:
+float16 to float32 (exactly), np.longdouble to float64 (``dtype=np.float16`` is refused,
+naming float32). Comparisons (``x > 0``) give bool tensors, ``argmax`` and the
+``indices`` of ``max(dim=...)`` int64 tensors; both index (``x[x > 0]``, ``C[idx]``) with
+the gradient going to the float tensor indexed. Promotion follows PyTorch: floats win over
+integers and integers over bool (int64 with float32 is float32), float64 over float32 and
+int64 over int32, through a recorded ``to`` node so each side's gradient comes back in its
+own dtype; a 0-d tensor (or 0-d array) or a number promotes like a number, so
+``ones(2, dtype=float32) * Tensor(2.5)`` is float32, ``tensor([1, 2]) + 1`` int64 and
+``tensor([1, 2]) + 0.5`` or ``/ 2`` float64.
 
 Tensors and Values. A :class:`~autograd_mini.Value` (one float, scalar graph)
 and a Tensor (an array) are different node kinds on the same walk; an
@@ -78,6 +82,7 @@ from .nodes import (
     _as_tensor,
     _binary_node,
     _cast,
+    _check_integer_op,
     _constant,
     _data_array,
     _dtype_arg,
@@ -539,6 +544,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
             return _binary_node(SUB, self, other)
         c = _number(other)
         if c is not None:
+            if other.__class__ is bool:
+                _check_integer_op("sub", np.dtype(bool), self._data.dtype)
             if self._data.dtype.kind != "f":
                 return _number_node(SUB, self, other)
             return _make(self.data - c, SUB_C, self, c, self.requires_grad)
@@ -548,6 +555,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
     def __rsub__(self, other: Any) -> Any:
         c = _number(other)
         if c is not None:
+            if other.__class__ is bool:
+                _check_integer_op("sub", np.dtype(bool), self._data.dtype)
             if self._data.dtype.kind != "f":
                 return _number_node(SUB, self, other, True)
             return _make(c - self.data, RSUB, self, c, self.requires_grad)
