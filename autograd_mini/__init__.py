@@ -88,6 +88,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
     from .gradcheck import GradcheckError, gradcheck
     from .serialization import load, save
     from .tensors.generators import Generator
+    from .tensors.sampling import multinomial, randint, randint_like, randperm
     from .viz.draw import draw
     from .viz.explain import explain
     from .viz.steps import backprop_steps
@@ -108,6 +109,10 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "train": (".train", None),
     "GradcheckError": (".gradcheck", "GradcheckError"),
     "Generator": (".tensors.generators", "Generator"),
+    "multinomial": (".tensors.sampling", "multinomial"),
+    "randint": (".tensors.sampling", "randint"),
+    "randint_like": (".tensors.sampling", "randint_like"),
+    "randperm": (".tensors.sampling", "randperm"),
     "gradcheck": (".gradcheck", "gradcheck"),
     "load": (".serialization", "load"),
     "save": (".serialization", "save"),
@@ -182,6 +187,7 @@ __all__ = [
     "min",
     "minimum",
     "mm",
+    "multinomial",
     "nn",
     "no_grad",
     "norm",
@@ -191,7 +197,10 @@ __all__ = [
     "pow",
     "prod",
     "rand",
+    "randint",
+    "randint_like",
     "randn",
+    "randperm",
     "relu",
     "save",
     "set_grad_enabled",

@@ -26,6 +26,9 @@ For several classes, :func:`multi_margin_loss` is PyTorch's multi-class hinge.
 
 The activations (``relu``, ``sigmoid``, ``tanh``) call the method of the same
 name, so they work on Values as well as Tensors.
+
+``one_hot`` turns class indices into rows of 0s with a 1 at the index (the targets the
+losses compare with, written out).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import numpy as np
 
 from ..tensors.fast_cross_entropy import CROSS_ENTROPY_FLAT, batch_picks
 from ..tensors.functions import _nary_node, where
-from ..tensors.nodes import _binary_node, _describe, _make, _promote
+from ..tensors.nodes import _binary_node, _describe, _leaf, _make, _promote
 from ..tensors.rules_losses import (
     _INT64,
     BCE,
@@ -68,6 +71,7 @@ __all__ = [
     "mse_loss",
     "multi_margin_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "sigmoid",
     "softmax",
@@ -229,6 +233,49 @@ def _pick_index(shape: tuple[int, ...], t: np.ndarray[Any, Any]) -> tuple[Any, .
     grids = [np.arange(n).reshape([-1 if j == k else 1 for j in range(t.ndim)])
              for k, n in enumerate(t.shape)]
     return (grids[0], t, *grids[1:])
+
+
+# ------------------------------------------------------------------ encoding
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows, as ``torch.nn.functional.one_hot``: an int64 tensor
+    of shape ``tensor.shape + (num_classes,)``, all 0 but a 1 at each index;
+    ``num_classes=-1`` (the default) is the largest index + 1.
+
+    ``tensor`` holds int64 indices: an int64 Tensor, or (until a Tensor made from a list of
+    ints is int64) a NumPy integer array such as ``np.array([0, 2, 1])``. Float indices are
+    refused, as PyTorch does (a RuntimeError), and so are negative indices and indices of
+    num_classes or more.
+    """
+    op = "one_hot"
+    if isinstance(tensor, Tensor):
+        idx = tensor.data
+        if idx.dtype != _INT64:
+            raise RuntimeError(
+                f"{op} is only applicable to index tensor of type LongTensor (int64): got a "
+                f"Tensor of dtype {idx.dtype}; give the class indices as int64, e.g. "
+                "np.asarray(labels, dtype=np.int64)")
+    elif isinstance(tensor, np.ndarray) and tensor.dtype.kind in "iu":
+        idx = tensor.astype(np.int64)
+    else:
+        raise TypeError(f"{op}: tensor must be an int64 Tensor or a NumPy integer array of "
+                        f"class indices, got {_describe(tensor)}; e.g. "
+                        "one_hot(np.array([0, 2, 1]))")
+    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
+        raise TypeError(f"{op}: num_classes must be an int (-1: the largest index + 1), got "
+                        f"{_describe(num_classes)}")
+    if idx.size == 0 and num_classes <= 0:
+        raise RuntimeError(f"{op}: can not infer the total number of classes from an empty "
+                           f"tensor (shape {idx.shape}); pass num_classes")
+    if idx.size and idx.min() < 0:
+        raise RuntimeError(f"{op}: class values must be non-negative, got {int(idx.min())}")
+    n = int(idx.max()) + 1 if num_classes == -1 else int(num_classes)
+    if idx.size and idx.max() >= n:
+        raise RuntimeError(f"{op}: class values must be smaller than num_classes={n}, got "
+                           f"{int(idx.max())}; pass a larger num_classes (or -1 to count "
+                           "them from the indices)")
+    out = np.zeros((idx.size, n), np.int64)
+    out[np.arange(idx.size), idx.ravel()] = 1
+    return _leaf(out.reshape(*idx.shape, n))
 
 
 # ------------------------------------------------------------------ losses

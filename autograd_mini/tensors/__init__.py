@@ -21,6 +21,7 @@ Read in this order:
 * ``factories.py``          zeros, ones, full, randn, rand, arange, linspace, from_numpy,
   as_tensor, manual_seed
 * ``generators.py``         Generator (PyTorch's name for a seeded random stream)
+* ``sampling.py``           randint, randint_like, randperm, multinomial (loaded on first use)
 * ``devices.py``            device("cpu") and the check of device= arguments
 * ``arguments.py``          the checks of shapes, axes and broadcasting
 * ``fast_cross_entropy.py`` cross_entropy's fast path (the flat picks), equal to the general

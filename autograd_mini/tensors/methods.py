@@ -341,6 +341,14 @@ class _Reductions(_TensorParts):
         d = _one_dim("log_softmax", dim, self.data.ndim)
         return _make(_log_softmax(self.data, d), LOG_SOFTMAX, self, d, self.requires_grad)
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:
+        """Indices drawn with probabilities proportional to this tensor's weights, as
+        :func:`autograd_mini.multinomial` (which loads on first use)."""
+        from .sampling import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)  # type: ignore[arg-type]
+
 
 class _Products(_TensorParts):
     """matmul, mm (matrices only) and dot (vectors only): the @ operator, with
