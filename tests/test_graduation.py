@@ -86,16 +86,18 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def _readme_names() -> dict[str, list[str]]:
-    """The table of shared names in the README: {first column: [names]}."""
+    """The table of shared names in the README: {where: [names]}, gathered over the rows
+    of each place (| where | what for | names |; the middle column is prose)."""
     section = README.read_text(encoding="utf-8").split("\n## From autograd_mini to PyTorch\n")[1]
-    table = section.split("These names are the same in both libraries:")[1].split("\n\n")[1]
-    rows = {}
+    table = section.split("These names are the same in both libraries")[1].split("\n\n")[1]
+    rows: dict[str, list[str]] = {}
     for line in table.splitlines()[2:]:
-        where, names = line.strip("|").split("|", 1)
+        # the last cell holds the names (an escaped \| there is the operator |)
+        where, _, names = re.split(r"(?<!\\)\|", line.strip().strip("|"))
         # the backticked spans, without call parentheses and arguments: `load_state_dict(strict=)`
-        spans = re.findall(r"`([^`]+)`", names.split("(`save`")[0])
-        rows[where.strip()] = [m.group(0) for span in spans
-                               for m in NAME.finditer(re.sub(r"\([^)]*\)", "", span))]
+        spans = re.findall(r"`([^`]+)`", names)
+        rows.setdefault(where.strip(), []).extend(
+            m.group(0) for span in spans for m in NAME.finditer(re.sub(r"\([^)]*\)", "", span)))
     return rows
 
 
