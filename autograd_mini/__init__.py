@@ -84,7 +84,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
     from .tensors.generators import Generator
     from .viz.draw import draw
     from .viz.explain import explain
-    from .viz.steps import backprop_steps
+    from .viz.steps import backprop_steps, forward_steps
 
 # PyTorch's torch.float (as double is torch.double). Left out of __all__, unlike torch's:
 # `from autograd_mini import *` would hide Python's float.
@@ -105,6 +105,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "draw": (".viz.draw", "draw"),
     "explain": (".viz.explain", "explain"),
     "backprop_steps": (".viz.steps", "backprop_steps"),
+    "forward_steps": (".viz.steps", "forward_steps"),
 }
 
 
@@ -154,6 +155,7 @@ __all__ = [
     "explain",
     "float32",
     "float64",
+    "forward_steps",
     "from_numpy",
     "full",
     "grad",

@@ -686,10 +686,13 @@ class _Forward:
 
     tangents: Mapping[Any, Any]
     wrt: Any
+    later: frozenset[Any] = frozenset()  # step-through: nodes whose tangent is yet to come
 
     def cell(self, node: Any, names: Mapping[Any, str], digits: int | None) -> str:
         t = self.tangents.get(node)
         text = "0" if t is None else _summary_or_number(t, digits)
+        if node in self.later:
+            text = "–"
         if self.wrt is None:
             return f"tangent {text}"
         return f"d{names[node]}/d{names[self.wrt]} = {text}"
@@ -701,6 +704,8 @@ def _forward_reading(root: Any, tangents: Any) -> _Forward:
     from .explain import unit_gradient
     from .forward import check_forward_input
 
+    if isinstance(tangents, _Forward):  # a step of forward_steps: already computed
+        return tangents
     if isinstance(tangents, Mapping):
         if not tangents:
             raise ValueError("draw: tangents={} seeds nothing; give {input: tangent, ...} "

@@ -59,13 +59,14 @@ def check_forward_input(root: Any, wrt: Any, who: str) -> list[Any]:
     from others has its tangent *made* by the sweep, so it cannot be seeded; a node outside
     the graph would seed nothing (every tangent 0). Both are a ValueError saying what to pass.
     """
+    from .explain import node_names
+
     order = topological_order([root])
-    names = {n: getattr(n, "label", "") for n in order}
-    wrt_name = getattr(wrt, "label", "") or type(wrt).__name__
-    root_name = getattr(root, "label", "") or "the root"
-    leaves = [names[n] or "an unlabelled leaf" for n in order if n._op is None]
-    listed = ", ".join(dict.fromkeys(leaves)) or "none"
-    if not any(n is wrt for n in order):
+    names = node_names(root)  # the names explain and draw print: labels, else t1, t2, ...
+    root_name = names[root]
+    wrt_name = names.get(wrt) or getattr(wrt, "label", "") or "the input"
+    listed = ", ".join(names[n] for n in order if n._op is None)
+    if wrt not in names:
         raise ValueError(
             f"{who}: forward mode seeds a tangent at an input of {root_name}'s graph, and "
             f"{wrt_name} is not in it (every tangent would be 0); pass one of its leaves "
