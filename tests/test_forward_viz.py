@@ -7,13 +7,13 @@ import re
 
 import numpy as np
 import pytest
+from autograd_mini.engine.forward import forward_pass
 from hypothesis import given
 
 from autograd_mini import Tensor, Value, draw, explain, forward_steps
 from autograd_mini.cli.demo import build
 from autograd_mini.cli.main import main
 from autograd_mini.engine import topological_order
-from autograd_mini.engine.forward import forward_pass
 from autograd_mini.viz.explain import node_names
 
 from .strategies import random_value_graph
@@ -123,7 +123,7 @@ def test_forward_one_element_tensors_keep_their_dtype() -> None:
 
 @pytest.mark.parametrize("mode", ["Forward", "backward", None])
 def test_mode_is_forward_or_reverse(mode: object) -> None:
-    with pytest.raises(ValueError, match="^explain: mode must be 'reverse' or 'forward', got"):
+    with pytest.raises(ValueError, match=r"^explain: mode must be 'reverse' or 'forward', got"):
         explain(Value(1.0), Value(1.0), mode=mode)  # type: ignore[arg-type]
 
 
@@ -229,7 +229,7 @@ def test_forward_steps_sum_at_a_reused_input_and_refuse_arrays() -> None:
     wide.label = "wide"
     with pytest.raises(ValueError, match=r"^forward_steps: wide has shape \(3,\) and depends on t"):
         forward_steps(wide.sum(), t)
-    with pytest.raises(TypeError, match="^forward_steps: expected a Value or a Tensor, got int"):
+    with pytest.raises(TypeError, match=r"^forward_steps: expected a Value or a Tensor, got int"):
         forward_steps(3, t)
 
 

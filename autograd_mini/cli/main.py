@@ -161,8 +161,9 @@ def _join(names: list[str]) -> str:
 
 def _expression_first(argv: list[str]) -> list[str]:
     """Let ``grad -2*x ...`` work: an EXPR starting with '-' is not an option."""
+    flags = ("-h", "--help", "--explain", "--steps", "--forward")
     if len(argv) >= 2 and argv[0] == "grad" and argv[1].startswith("-") and argv[1] not in (
-            "-h", "--help", "--explain", "--steps", "--forward") and not argv[1].startswith(("--at", "--svg")):
+            flags) and not argv[1].startswith(("--at", "--svg")):
         return [argv[0], " " + argv[1], *argv[2:]]  # argparse takes ' -2*x' as positional
     return argv
 
