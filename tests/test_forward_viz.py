@@ -7,13 +7,13 @@ import re
 
 import numpy as np
 import pytest
-from autograd_mini.engine.forward import forward_pass
 from hypothesis import given
 
 from autograd_mini import Tensor, Value, draw, explain, forward_steps
 from autograd_mini.cli.demo import build
 from autograd_mini.cli.main import main
 from autograd_mini.engine import topological_order
+from autograd_mini.engine.forward import forward_pass
 from autograd_mini.viz.draw import summarize
 from autograd_mini.viz.explain import node_names
 
