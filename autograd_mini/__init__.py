@@ -91,7 +91,7 @@ if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checker
     from .tensors.sampling import multinomial, randint, randint_like, randperm
     from .viz.draw import draw
     from .viz.explain import explain
-    from .viz.steps import backprop_steps
+    from .viz.steps import backprop_steps, forward_steps
 
 # PyTorch's torch.float, torch.int and torch.bool (as double is torch.double, long torch.long).
 # Left out of __all__, unlike torch's: `from autograd_mini import *` would hide Python's float,
@@ -119,6 +119,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "draw": (".viz.draw", "draw"),
     "explain": (".viz.explain", "explain"),
     "backprop_steps": (".viz.steps", "backprop_steps"),
+    "forward_steps": (".viz.steps", "forward_steps"),
 }
 
 
@@ -168,6 +169,7 @@ __all__ = [
     "explain",
     "float32",
     "float64",
+    "forward_steps",
     "from_numpy",
     "full",
     "grad",

@@ -21,6 +21,8 @@ BENCHMARKS = [
     ("Drawing graphs of about 1,000 values as SVG (issue 4)", "draw_render.py"),
     ("Loading a 100 MB state_dict (issue 17)", "load_state_dict.py"),
     ("explain() on long chains (issue 18)", "explain_paths.py"),
+    ("Jacobians both ways: jacfwd (n sweeps) vs jacrev (m passes), beside torch.func (issue 16)",
+     "jacobian_modes.py"),
     ("Start-up: import autograd_mini and a CLI call against import numpy (issue 14)",
      "imports.py"),
 ]

@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="also print each gradient as the chain rule with numbers")
     grad.add_argument("--steps", action="store_true",
                       help="also print the backward pass one node at a time")
+    grad.add_argument("--forward", action="store_true",
+                      help="forward mode: --explain reads each chain rule from the variable's "
+                      "side and adds each node's tangent, --steps prints the forward sweep "
+                      "from each variable (alone: both)")
     serve = sub.add_parser("serve", help="the playground: a local web page to see the engine "
                            "move (http://127.0.0.1:8765/)")
     serve.add_argument("--port", type=int, default=8765, help="the port (0: any free one)")
@@ -87,7 +91,7 @@ def _grad(args: argparse.Namespace) -> int:
     from ..engine import topological_order
     from ..viz.draw import RenderError, draw, formula
     from ..viz.explain import explain, fmt, node_names
-    from ..viz.steps import backprop_steps
+    from ..viz.steps import backprop_steps, forward_steps
     from .expr import FUNCTIONS, ExpressionError, parse_expression
 
     try:
@@ -118,16 +122,25 @@ def _grad(args: argparse.Namespace) -> int:
         print(f"d{name}/d{n} = {fmt(leaves[n].grad)}")
     if any(math.isnan(leaves[n].grad) for n in ordered):
         print("(nan: the expression is not differentiable there, or a step divided 0 by 0)")
+    if args.forward and not (args.explain or args.steps):
+        args.explain = args.steps = True
     if args.explain or args.steps:
         names = node_names(root)
         auto = [n for n in topological_order([root]) if n._op is not None and not n.label]
         if auto:
             print("where " + ", ".join(f"{names[n]} = {formula(n, names)}" for n in auto))
+    mode = "forward" if args.forward else "reverse"
     if args.explain:
         for n in ordered:
             print()
-            print(explain(root, leaves[n]))
-    if args.steps:
+            print(explain(root, leaves[n], mode=mode))
+    if args.steps and args.forward:
+        for n in ordered:
+            print()
+            print(f"the forward sweep from {n}, node by node:")
+            for forward_step in forward_steps(root, leaves[n]):
+                print(forward_step)
+    elif args.steps:
         print()
         print("the backward pass, node by node:")
         for step in backprop_steps(root):
@@ -148,8 +161,9 @@ def _join(names: list[str]) -> str:
 
 def _expression_first(argv: list[str]) -> list[str]:
     """Let ``grad -2*x ...`` work: an EXPR starting with '-' is not an option."""
+    flags = ("-h", "--help", "--explain", "--steps", "--forward")
     if len(argv) >= 2 and argv[0] == "grad" and argv[1].startswith("-") and argv[1] not in (
-            "-h", "--help", "--explain", "--steps") and not argv[1].startswith(("--at", "--svg")):
+            flags) and not argv[1].startswith(("--at", "--svg")):
         return [argv[0], " " + argv[1], *argv[2:]]  # argparse takes ' -2*x' as positional
     return argv
 

@@ -6,6 +6,7 @@ Read in this order:
 * ``order.py``     step 1, the nodes in topological order (an explicit stack, no recursion)
 * ``backward.py``  steps 2-4, seed, visit, deliver to the leaves: the chain rule
 * ``grad.py``      ``grad(outputs, inputs)``, the same pass returning gradients
+* ``forward.py``   forward mode: each node's tangent, the chain rule from the input side
 * ``modes.py``     ``no_grad`` and friends, per thread
 * ``anomaly.py``   ``detect_anomaly``, the checks for nan and inf
 * ``fast_walk.py`` the fast path of step 3: the same visits with the calls inlined
@@ -13,6 +14,7 @@ Read in this order:
 
 from .anomaly import AnomalyError, check_forward, detect_anomaly
 from .backward import backward_pass, local_shares
+from .forward import forward_pass
 from .grad import grad
 from .modes import (
     enable_grad,
@@ -39,6 +41,7 @@ __all__ = [
     "check_forward",
     "detect_anomaly",
     "enable_grad",
+    "forward_pass",
     "grad",
     "is_grad_enabled",
     "local_shares",

@@ -54,6 +54,17 @@ class Rule(NamedTuple):
     formula records a graph of the backward pass and gradients of gradients work.
     An n-ary node whose context ``b`` is :class:`Saved` already holds every number its
     formula reads, and a plain pass gives it ``None`` for ``parents``.
+
+    ``jvp`` holds the forward-mode twin of ``backward``, a Jacobian-vector product
+    (``forward.py``): given the tangent ``t`` of one parent (d parent / d input, in the
+    parent's shape), parent i's entry returns its contribution to this node's tangent,
+    ``d out / d parent_i · t``, called ``jvp_i(t, a, b, out)`` with the operands' numbers.
+    The node's tangent is the sum of its parents' contributions. An n-ary rule has one
+    entry called ``jvp(tangents, parents, b, out)``, ``tangents`` holding None for each
+    parent without a tangent; it returns the node's whole tangent. The backward entries
+    multiply by the Jacobian from the left (g · J), these from the right (J · t): for a
+    scalar both are the local derivative times a number, for a Tensor they differ (a
+    broadcast operand's VJP sums the gradient back; its JVP is the tangent broadcast).
     """
 
     name: str
@@ -62,6 +73,7 @@ class Rule(NamedTuple):
     backward: tuple[Callable[..., Any], ...]
     symbol: str = ""
     reads: tuple[frozenset[str], ...] = ()
+    jvp: tuple[Callable[..., Any], ...] = ()
 
 
 def PASS(g: Any, a: Any, b: Any, out: Any) -> Any:
@@ -82,22 +94,34 @@ def _reads(spec: str) -> frozenset[str]:
 
 # The three shapes of an entry. `reads` is a space-separated list per backward entry
 # ("a out": the operand and the result); the default, "a" / ("a b", "a b"), reads the lot.
-def unary(name: str, symbol: str, forward: Any, d_a: Any, reads: str = "a") -> Rule:
-    """out = forward(a, c) with ``c`` a constant or context; ``d_a(g, a, c, out)``."""
-    return Rule(name, UNARY, forward, (d_a,), symbol, (_reads(reads),))
+# `jvp` is the forward-mode entry (see Rule): ``jvp_a(t, a, c, out)`` for a unary rule, a
+# pair for a binary one, one ``jvp(tangents, parents, context, out)`` for an n-ary one.
+# A rule made without one has ``jvp == ()``; forward mode refuses it by name
+# (tests/test_forward_mode.py requires one in every table).
+def unary(name: str, symbol: str, forward: Any, d_a: Any, reads: str = "a",
+          jvp: Any = None) -> Rule:
+    """out = forward(a, c) with ``c`` a constant or context; ``d_a(g, a, c, out)``;
+    forward mode: ``jvp(t, a, c, out)``."""
+    return Rule(name, UNARY, forward, (d_a,), symbol, (_reads(reads),),
+                () if jvp is None else (jvp,))
 
 
 def binary(name: str, symbol: str, forward: Any, d_a: Any, d_b: Any,
-           reads: tuple[str, str] = ("a b", "a b")) -> Rule:
-    """out = forward(a, b) of two nodes; ``d_a`` and ``d_b`` are called ``(g, a, b, out)``."""
-    return Rule(name, BINARY, forward, (d_a, d_b), symbol, (_reads(reads[0]), _reads(reads[1])))
+           reads: tuple[str, str] = ("a b", "a b"),
+           jvp: tuple[Any, Any] | None = None) -> Rule:
+    """out = forward(a, b) of two nodes; ``d_a`` and ``d_b`` are called ``(g, a, b, out)``;
+    forward mode: ``jvp = (jvp_a, jvp_b)``, called ``(t, a, b, out)`` with a's (b's) tangent."""
+    return Rule(name, BINARY, forward, (d_a, d_b), symbol, (_reads(reads[0]), _reads(reads[1])),
+                () if jvp is None else tuple(jvp))
 
 
 def nary(name: str, symbol: str, forward: Any, d_all: Any, reads: str = "a",
-         arity: int = NARY) -> Rule:
+         arity: int = NARY, jvp: Any = None) -> Rule:
     """out = forward(parents, context); ``d_all(g, parents, context, out)`` returns a
-    share for each parent (a ``WEIGHTED`` rule: ``(g, coefficients)``)."""
-    return Rule(name, arity, forward, (d_all,), symbol, (_reads(reads),))
+    share for each parent (a ``WEIGHTED`` rule: ``(g, coefficients)``); forward mode:
+    ``jvp(tangents, parents, context, out)`` returns the node's tangent."""
+    return Rule(name, arity, forward, (d_all,), symbol, (_reads(reads),),
+                () if jvp is None else (jvp,))
 
 
 class Saved(tuple):  # type: ignore[type-arg]

@@ -94,7 +94,22 @@ def _dot_backward(g: Any, parents: Any, spec: tuple[Any, ...], out: Any) -> Any:
     return g, [c for c, s in zip(others, spec) if s is None]  # the parents' coefficients
 
 
-DOT = Rule("dot", WEIGHTED, _dot_forward, (_dot_backward,), "·")
+def _dot_jvp(tangents: list[Any], parents: Any, spec: tuple[Any, ...], out: Any) -> Any:
+    """Forward mode: the tangent of w·x + b is Σ coefficient · tangent over the parents
+    that have one (each coefficient the other factor of the product, 1 for b)."""
+    _, coefficients = _dot_backward(1.0, parents, spec, out)
+    return _weighted_sum(tangents, coefficients)
+
+
+def _weighted_sum(tangents: list[Any], coefficients: Any) -> Any:
+    total = 0.0
+    for t, c in zip(tangents, coefficients):
+        if t is not None:
+            total = total + c * t
+    return total
+
+
+DOT = Rule("dot", WEIGHTED, _dot_forward, (_dot_backward,), "·", jvp=(_dot_jvp,))
 
 
 # A ReLU neuron relu(w·x + b) as ONE node: dot's rule, then relu's, composed. The hidden
@@ -112,7 +127,13 @@ def _dot_relu_backward(g: Any, parents: Any, spec: tuple[Any, ...], out: Any) ->
     return _dot_backward(g, parents, spec, out)
 
 
-DOT_RELU = Rule("dot_relu", WEIGHTED, _dot_relu_forward, (_dot_relu_backward,), "relu ·")
+def _dot_relu_jvp(tangents: list[Any], parents: Any, spec: tuple[Any, ...], out: Any) -> Any:
+    """dot's tangent, or 0.0 where the neuron is off (relu's derivative)."""
+    return 0.0 if out <= 0 else _dot_jvp(tangents, parents, spec, out)
+
+
+DOT_RELU = Rule("dot_relu", WEIGHTED, _dot_relu_forward, (_dot_relu_backward,), "relu ·",
+                jvp=(_dot_relu_jvp,))
 
 
 # micrograd's hinge loss, mean of relu(1 - yᵢ·sᵢ) over the scores sᵢ (the parents) with
@@ -133,7 +154,12 @@ def _hinge_backward(g: Any, scores: Sequence[Any], targets: tuple[float, ...], o
     return [(0.0 if 1.0 + -y * _data(s) <= 0 else g) * -y for s, y in zip(scores, targets)]
 
 
-HINGE = Rule("hinge_loss", NARY, _hinge_forward, (_hinge_backward,), "hinge")
+def _hinge_jvp(tangents: list[Any], scores: Any, targets: tuple[float, ...], out: Any) -> Any:
+    """Σ d loss / d sᵢ · tᵢ, with each d loss / d sᵢ the backward formula's share for g = 1."""
+    return _weighted_sum(tangents, _hinge_backward(1.0, scores, targets, out))
+
+
+HINGE = Rule("hinge_loss", NARY, _hinge_forward, (_hinge_backward,), "hinge", jvp=(_hinge_jvp,))
 
 FUSED_RULES: dict[str, Rule] = {r.name: r for r in (DOT, DOT_RELU, HINGE)}
 """The rules of the fused nodes by name."""

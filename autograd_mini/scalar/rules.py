@@ -7,6 +7,15 @@ gradient of the final output with respect to ``out``. ``PASS`` means the derivat
 and ``g`` passes through unchanged. The same formulas serve a plain backward pass (they
 get floats) and a ``create_graph=True`` pass (they get Values, so the pass is recorded).
 
+Forward mode. Each rule also carries a JVP per operand (``Rule.jvp``): the contribution
+``d out / d operand · t`` of the operand's tangent ``t`` to the node's tangent. For a Value
+it is the same formula as the backward one with ``t`` in place of ``g``: both are the local
+derivative times one number, and multiplying numbers commutes (``g · b`` and ``b · t`` are
+one formula). So the ``unary`` and ``binary`` below give every rule its backward formulas as
+its JVPs too: one entry of the table serves both modes, and
+``tests/test_forward_mode.py`` checks the JVPs against PyTorch's forward mode. (A Tensor's
+JVPs are written out: there ``g · J`` and ``J · t`` differ, see ``tensors/rules_*.py``.)
+
 A neuron as one node (``dot``, ``dot_relu``) and the hinge loss are in ``fused.py``:
 faster, and equal to these elementary rules to the last bit.
 """
@@ -14,11 +23,26 @@ faster, and equal to these elementary rules to the last bit.
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from ..engine import PASS, Rule, binary, unary
+from ..engine import PASS, Rule
+from ..engine import binary as _binary
+from ..engine import unary as _unary
 from .ieee import _data, _div, _exp, _log, _pow, _pow_const, _sigmoid
 
 __all__ = ["RULES"]
+
+
+
+def unary(name: str, symbol: str, forward: Any, d_a: Any) -> Rule:
+    """A scalar unary rule whose JVP is its backward formula (see the module docstring)."""
+    return _unary(name, symbol, forward, d_a, jvp=d_a)
+
+
+def binary(name: str, symbol: str, forward: Any, d_a: Any, d_b: Any) -> Rule:
+    """A scalar binary rule whose JVPs are its backward formulas (see the module docstring)."""
+    return _binary(name, symbol, forward, d_a, d_b, jvp=(d_a, d_b))
+
 
 # -------------------------------------------------------------------------- the rules
 # For each rule: out = forward(a, b), then one function per parent that turns the

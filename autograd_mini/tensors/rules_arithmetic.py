@@ -9,6 +9,12 @@ gradient of the final output with respect to ``out`` (an array of the result's s
 so results agree with it to rounding. A broadcast operand gets its gradient summed back to
 its shape by :func:`~autograd_mini.tensors.formulas.unbroadcast`.
 
+Forward mode. ``jvp=`` gives each operand's contribution to the result's tangent, given
+that operand's tangent ``t`` (an array of the operand's shape): ``d out / d operand · t``.
+It is the backward formula's mirror: MUL's ``g · b`` becomes ``t · b``, MATMUL's ``g @ bᵀ``
+becomes ``t @ b``, and a broadcast operand's tangent is broadcast like its value instead
+of being summed back (``engine/forward.py`` broadcasts each tangent to its node's shape).
+
 Constants. A **number** operand (``x * 2``, ``1 - y``, ``x ** 3``) stays a Python float in
 the node's ``_b`` slot, with a unary rule of its own (``MUL_C``, ``RSUB`` ...), exactly as in
 the scalar engine: no array and no node is made for it. Measured on the development machine
@@ -56,82 +62,114 @@ from .formulas import (
 # x @ W + b, whose left operand has the result's shape)
 ADD = binary("add", "+", lambda a, b: a + b,
              lambda g, a, b, out: g if g.shape == a.shape else unbroadcast(g, a.shape),
-             lambda g, a, b, out: unbroadcast(g, b.shape, view=True), reads=("", ""))
+             lambda g, a, b, out: unbroadcast(g, b.shape, view=True), reads=("", ""),
+             jvp=(lambda t, a, b, out: t, lambda t, a, b, out: t))
 SUB = binary("sub", "-", lambda a, b: a - b,
              lambda g, a, b, out: unbroadcast(g, a.shape),
-             lambda g, a, b, out: -unbroadcast(g, b.shape), reads=("", ""))
+             lambda g, a, b, out: -unbroadcast(g, b.shape), reads=("", ""),
+             jvp=(lambda t, a, b, out: t, lambda t, a, b, out: -t))
 MUL = binary("mul", "*", lambda a, b: a * b,
              lambda g, a, b, out: unbroadcast(g * b, a.shape),
-             lambda g, a, b, out: unbroadcast(g * a, b.shape), reads=("b", "a"))
+             lambda g, a, b, out: unbroadcast(g * a, b.shape), reads=("b", "a"),
+             jvp=(lambda t, a, b, out: t * b, lambda t, a, b, out: a * t))
 DIV = binary("div", "/", _div,
              lambda g, a, b, out: unbroadcast(_div(g, b), a.shape),
              lambda g, a, b, out: unbroadcast(-g * _div(_div(a, b), b), b.shape),
-             reads=("b", "a b"))
+             reads=("b", "a b"),
+             jvp=(lambda t, a, b, out: _div(t, b),
+                  lambda t, a, b, out: -t * _div(_div(a, b), b)))
 POW = binary("pow", "**", _pow,
              lambda g, a, b, out: unbroadcast(
                  _where(_data(b) == 0, 0.0, g * (b * _pow(a, b - 1))), a.shape),
              lambda g, a, b, out: unbroadcast(
                  g * _where((_data(a) == 0) & (_data(b) >= 0), 0.0, out * _log(a)), b.shape),
-             reads=("a b", "a b out"))
+             reads=("a b", "a b out"),
+             jvp=(lambda t, a, b, out: _where(b == 0, 0.0, t * (b * _pow(a, b - 1))),
+                  lambda t, a, b, out: t * _where((a == 0) & (b >= 0), 0.0, out * _log(a))))
 MATMUL = binary("matmul", "@", lambda a, b: a @ b,  # for matrices: g @ bᵀ and aᵀ @ g
                 lambda g, a, b, out: (g @ b.T if a.ndim == 2 == b.ndim
                                       else _matmul_grad(g, a, b, 0)),
                 lambda g, a, b, out: (a.T @ g if a.ndim == 2 == b.ndim
-                                      else _matmul_grad(g, a, b, 1)), reads=("b", "a"))
+                                      else _matmul_grad(g, a, b, 1)), reads=("b", "a"),
+                jvp=(lambda t, a, b, out: t @ b, lambda t, a, b, out: a @ t))  # bilinear
 # ties share the gradient equally, as PyTorch's maximum/minimum do
 MAXIMUM = binary("maximum", "max", np.maximum,
                  lambda g, a, b, out: unbroadcast(_where(
                      _data(a) < _data(b), 0.0, _where(_data(a) == _data(b), g / 2, g)), a.shape),
                  lambda g, a, b, out: unbroadcast(_where(
                      _data(a) > _data(b), 0.0, _where(_data(a) == _data(b), g / 2, g)), b.shape),
-                 reads=("a b", "a b"))
+                 reads=("a b", "a b"),
+                 jvp=(lambda t, a, b, out: np.where(a < b, 0.0, np.where(a == b, t / 2, t)),
+                      lambda t, a, b, out: np.where(a > b, 0.0, np.where(a == b, t / 2, t))))
 MINIMUM = binary("minimum", "min", np.minimum,
                  lambda g, a, b, out: unbroadcast(_where(
                      _data(a) > _data(b), 0.0, _where(_data(a) == _data(b), g / 2, g)), a.shape),
                  lambda g, a, b, out: unbroadcast(_where(
                      _data(a) < _data(b), 0.0, _where(_data(a) == _data(b), g / 2, g)), b.shape),
-                 reads=("a b", "a b"))
+                 reads=("a b", "a b"),
+                 jvp=(lambda t, a, b, out: np.where(a > b, 0.0, np.where(a == b, t / 2, t)),
+                      lambda t, a, b, out: np.where(a < b, 0.0, np.where(a == b, t / 2, t))))
 
 # ---- arithmetic with a number c (kept as a float in the node, not a node)
-ADD_C = unary("add", "+", lambda a, c: a + c, lambda g, a, c, out: g, reads="")
-SUB_C = unary("sub", "-", lambda a, c: a - c, lambda g, a, c, out: g, reads="")
-RSUB = unary("rsub", "-", lambda a, c: c - a, lambda g, a, c, out: -g, reads="")  # c - a
-MUL_C = unary("mul", "*", lambda a, c: a * c, lambda g, a, c, out: g * c, reads="")
-DIV_C = unary("div", "/", _div, lambda g, a, c, out: _div(g, c), reads="")
+# (forward mode, jvp=: the tangent t of a, times the same derivative)
+ADD_C = unary("add", "+", lambda a, c: a + c, lambda g, a, c, out: g, reads="",
+              jvp=lambda t, a, c, out: t)
+SUB_C = unary("sub", "-", lambda a, c: a - c, lambda g, a, c, out: g, reads="",
+              jvp=lambda t, a, c, out: t)
+RSUB = unary("rsub", "-", lambda a, c: c - a, lambda g, a, c, out: -g, reads="",  # c - a
+             jvp=lambda t, a, c, out: -t)
+MUL_C = unary("mul", "*", lambda a, c: a * c, lambda g, a, c, out: g * c, reads="",
+              jvp=lambda t, a, c, out: t * c)
+DIV_C = unary("div", "/", _div, lambda g, a, c, out: _div(g, c), reads="",
+              jvp=lambda t, a, c, out: _div(t, c))
 # c / a is computed as PyTorch computes it, reciprocal(a) * c; its derivative is -c / a².
 RDIV = unary("rdiv", "/", lambda a, c: _div(1.0, a) * c,
-             lambda g, a, c, out: -(g * c) * (_div(1.0, a) * _div(1.0, a)), reads="a")
+             lambda g, a, c, out: -(g * c) * (_div(1.0, a) * _div(1.0, a)), reads="a",
+             jvp=lambda t, a, c, out: -(t * c) * (_div(1.0, a) * _div(1.0, a)))
 POW_C = unary("pow", "**", _pow_scalar,
               lambda g, a, c, out: (_zeros_like(a) if c == 0
-                                    else g * (c * _pow_scalar(a, c - 1.0))), reads="a")
+                                    else g * (c * _pow_scalar(a, c - 1.0))), reads="a",
+              jvp=lambda t, a, c, out: (np.zeros_like(t) if c == 0
+                                        else t * (c * _pow_scalar(a, c - 1.0))))
 RPOW = unary("rpow", "**", lambda a, c: _pow(c, a),  # c ** a
              lambda g, a, c, out: g * _where((c == 0) & (_data(a) >= 0), 0.0,
                                              out * (math.log(c) if c > 0 else
                                                     (-math.inf if c == 0 else math.nan))),
-             reads="a out")
+             reads="a out",
+             jvp=lambda t, a, c, out: t * np.where((c == 0) & (a >= 0), 0.0, out * (
+                 math.log(c) if c > 0 else (-math.inf if c == 0 else math.nan))))
 
 # ---- elementwise functions              forward: out = ...   backward: g * d out / d a
-NEG = unary("neg", "-", lambda a, _: -a, lambda g, a, _, out: -g, reads="")
-EXP = unary("exp", "exp", lambda a, _: _exp(a), lambda g, a, _, out: g * out, reads="out")
-LOG = unary("log", "log", lambda a, _: _log(a), lambda g, a, _, out: _div(g, a), reads="a")
+# (an elementwise Jacobian is diagonal, so jvp= is the same product with t for g: t * d out/d a)
+NEG = unary("neg", "-", lambda a, _: -a, lambda g, a, _, out: -g, reads="",
+            jvp=lambda t, a, _, out: -t)
+EXP = unary("exp", "exp", lambda a, _: _exp(a), lambda g, a, _, out: g * out, reads="out",
+            jvp=lambda t, a, _, out: t * out)
+LOG = unary("log", "log", lambda a, _: _log(a), lambda g, a, _, out: _div(g, a), reads="a",
+            jvp=lambda t, a, _, out: _div(t, a))
 LOG1P = unary("log1p", "log1p", lambda a, _: _log1p(a), lambda g, a, _, out: _div(g, a + 1),
-              reads="a")
+              reads="a", jvp=lambda t, a, _, out: _div(t, a + 1))
 SQRT = unary("sqrt", "sqrt", lambda a, _: _sqrt(a), lambda g, a, _, out: _div(g, 2 * out),
-             reads="out")
+             reads="out", jvp=lambda t, a, _, out: _div(t, 2 * out))
 # sin and cos: PyTorch's formulas, grad * cos(x) and grad * -sin(x)
-SIN = unary("sin", "sin", lambda a, _: np.sin(a), lambda g, a, _, out: g * _cos(a), reads="a")
-COS = unary("cos", "cos", lambda a, _: np.cos(a), lambda g, a, _, out: g * -_sin(a), reads="a")
+SIN = unary("sin", "sin", lambda a, _: np.sin(a), lambda g, a, _, out: g * _cos(a), reads="a",
+            jvp=lambda t, a, _, out: t * np.cos(a))
+COS = unary("cos", "cos", lambda a, _: np.cos(a), lambda g, a, _, out: g * -_sin(a), reads="a",
+            jvp=lambda t, a, _, out: t * -np.sin(a))
 ABS = unary("abs", "abs", lambda a, _: np.abs(a), lambda g, a, _, out: g * _sign(_data(a)),
-            reads="a")
+            reads="a", jvp=lambda t, a, _, out: t * _sign(a))
 TANH = unary("tanh", "tanh", lambda a, _: np.tanh(a), lambda g, a, _, out: g * (1 - out * out),
-             reads="out")
+             reads="out", jvp=lambda t, a, _, out: t * (1 - out * out))
 SIGMOID = unary("sigmoid", "sigmoid", lambda a, _: _sigmoid(a),
-                lambda g, a, _, out: g * (1 - out) * out, reads="out")
+                lambda g, a, _, out: g * (1 - out) * out, reads="out",
+                jvp=lambda t, a, _, out: t * (1 - out) * out)
 RELU = unary("relu", "relu", lambda a, _: np.maximum(a, 0),  # relu(nan) is nan
-             lambda g, a, _, out: _where(out <= 0, 0.0, g), reads="out")  # (a mask: no node)
+             lambda g, a, _, out: _where(out <= 0, 0.0, g), reads="out",  # (a mask: no node)
+             jvp=lambda t, a, _, out: np.where(out <= 0, 0.0, t))
 # clamp lets the gradient through where lo <= a <= hi (bounds included), as PyTorch
 CLAMP = unary("clamp", "clamp", lambda a, lh: np.clip(a, *lh),
-              lambda g, a, lh, out: _where(_clamp_mask(_data(a), *lh), g, 0.0), reads="a")
+              lambda g, a, lh, out: _where(_clamp_mask(_data(a), *lh), g, 0.0), reads="a",
+              jvp=lambda t, a, lh, out: np.where(_clamp_mask(a, *lh), t, 0.0))
 
 RULES = {r.name: r for r in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, RPOW, MATMUL, MAXIMUM,
                              MINIMUM, NEG, EXP, LOG, LOG1P, SQRT, SIN, COS, ABS, TANH, SIGMOID,

@@ -16,6 +16,11 @@ Any node kind following the node protocol can be drawn. A node with a ``shape``
 and an ndarray ``data`` (a Tensor) is shown by shape, dtype and a short summary
 of its values; its edges are labelled symbolically, because the local derivative
 of an array operation is a Jacobian, not a number.
+
+``draw(z, tangents=w1)`` draws the forward reading: each box shows its tangent
+``dy/dw1`` (what forward mode carries from the input ``w1`` towards ``z``, computed by
+the engine's forward pass) in place of the gradient, and the edges keep their local
+derivatives, the factors each tangent is multiplied by on its way.
 """
 
 from __future__ import annotations
@@ -314,7 +319,7 @@ def draw(
     root: Any,
     rankdir: str = "LR",
     *,
-    show_grads: bool = True,
+    show_grads: bool | None = None,
     highlight: Any = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     collapse: int | None = None,
@@ -322,12 +327,14 @@ def draw(
     title: str | None = None,
     grads: Mapping[Any, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    tangents: Any = None,
     _frame: _Frame | None = None,
 ) -> Drawing:
     """Draw the graph that computed ``root``.
 
     - ``rankdir``: "LR" (inputs on the left) or "TB", "RL", "BT".
-    - ``show_grads``: show each value's ``.grad`` (run ``backward()`` first).
+    - ``show_grads``: show each value's ``.grad`` (run ``backward()`` first); by default
+      True, but False when ``tangents`` is given (pass True to see both).
     - ``highlight``: a node, or several, whose paths up to ``root`` are drawn in red
       (e.g. ``draw(loss, highlight=w1)`` shows every way w1 influences the loss).
     - ``max_nodes``: draw at most this many values, the ones nearest ``root``; a
@@ -336,6 +343,8 @@ def draw(
       operations by one box whose edge carries the chain's derivative (their product).
     - ``digits``: round numbers to this many significant digits (default: exact).
     - ``grads``: show these gradients instead of ``.grad`` (``{node: gradient}``).
+    - ``tangents``: an input (a one-number leaf): each value shows d value / d input, from
+      the engine's forward pass; or the seeds ``{leaf: tangent}`` of a forward pass.
     - ``timeout``: seconds dot may take to lay out the picture (``.svg()``, ``.save()``, in
       Jupyter) before it is stopped with a :class:`RenderError` saying what to try (None: no limit).
 
@@ -344,6 +353,9 @@ def draw(
     """
     _check_options(root, rankdir, max_nodes, collapse)
     timeout = check_timeout(timeout, "draw")
+    forward = _forward_reading(root, tangents) if tangents is not None else None
+    if show_grads is None:
+        show_grads = forward is None
 
     order = topological_order([root])
     names = node_names(root)
@@ -373,19 +385,13 @@ def draw(
         if n_collapsed:
             notes.append(f"{n_collapsed} operations in single-input chains collapsed into boxes")
 
-    far = _far_used(visible, runs, shown)
-    copies = {n: k for n, k in far.items() if n._op is None}  # drawn at each use
-    if copies:
-        notes.append(_copies_note([n for n in visible if n in copies], names))
-    bundled = [n for n in visible if n in far and n not in copies]
-    if bundled:
-        notes.append(f"the edges from {_listed(bundled, names)} are drawn bundled (one line "
-                     "that branches towards each use) so that the layout stays quick")
+    far, copies = _far_values(visible, runs, shown, names, notes)
     big = len(visible) > _INLINE_EDGE_LABELS
     dot = _digraph(rankdir, big, len(copies) < len(far), [t for t in (title, *notes) if t])
     scene = _Scene(dot, {n: f"v{i}" for i, n in enumerate(order)}, names, shown, marked,
                    copies, big, show_grads, digits,
-                   grads if grads is not None else (_frame.grads if _frame else None), _frame)
+                   grads if grads is not None else (_frame.grads if _frame else None), _frame,
+                   forward)
     for node in visible:
         scene.value(node, runs.get(node))
     return Drawing(dot.source, len(visible), scene.n_edges, notes, timeout)
@@ -436,12 +442,16 @@ class _Scene:
     digits: int | None
     grads: Mapping[Any, Any] | None
     frame: _Frame | None
+    forward: _Forward | None = None
     n_edges: int = 0
 
     def label(self, node: Any, run: list[Any] | None = None) -> str:
         style = _node_style(node, self.marked, self.frame)
+        tangent = None
+        if self.forward is not None:
+            tangent = self.forward.cell(node, self.names, self.digits)
         return _value_label(node, self.names[node], self.show_grads, self.grads, self.digits,
-                            style, run=run, frame=self.frame)
+                            style, run=run, frame=self.frame, tangent=tangent)
 
     def value(self, node: Any, run: list[Any] | None) -> None:
         """A value's box, its operation's oval and the edges from its operands."""
@@ -521,6 +531,22 @@ def _far_used(visible: list[Any], runs: dict[Any, list[Any]],
                 uses.setdefault(p, []).append(h + 1)
     return {n: len(hs) for n, hs in uses.items()
             if sum(max(hs) - h for h in hs) > _FAR_CROSSINGS}
+
+
+def _far_values(visible: list[Any], runs: dict[Any, list[Any]], shown: set[Any],
+                names: Mapping[Any, str], notes: list[str]
+                ) -> tuple[dict[Any, int], dict[Any, int]]:
+    """The values used far apart (:func:`_far_used`) and, of them, the leaves drawn at each
+    use; the notes saying so are added to ``notes``."""
+    far = _far_used(visible, runs, shown)
+    copies = {n: k for n, k in far.items() if n._op is None}  # drawn at each use
+    if copies:
+        notes.append(_copies_note([n for n in visible if n in copies], names))
+    bundled = [n for n in visible if n in far and n not in copies]
+    if bundled:
+        notes.append(f"the edges from {_listed(bundled, names)} are drawn bundled (one line "
+                     "that branches towards each use) so that the layout stays quick")
+    return far, copies
 
 
 def _listed(nodes: list[Any], names: Mapping[Any, str]) -> str:
@@ -608,8 +634,8 @@ def _node_style(node: Any, marked: set[Any], frame: _Frame | None) -> tuple[str,
 
 def _value_label(node: Any, name: str, show_grads: bool, grads: Mapping[Any, Any] | None,
                  digits: int | None, style: tuple[str, str, str], run: list[Any] | None,
-                 frame: _Frame | None) -> str:
-    """The HTML-like label of a value box: name | data | grad (one row)."""
+                 frame: _Frame | None, tangent: str | None = None) -> str:
+    """The HTML-like label of a value box: name | data | grad | tangent (one row)."""
     auto = not getattr(node, "label", "")
     name_html = f"<i>{escape(name)}</i>" if auto else f"<b>{escape(name)}</b>"
     cells = [name_html]
@@ -625,6 +651,8 @@ def _value_label(node: Any, name: str, show_grads: bool, grads: Mapping[Any, Any
         cells.append(escape(f"data {_number(_plain(node.data), digits)}"))
     if show_grads:
         cells.append(escape("grad " + _grad_text(node, grads, digits, frame)))
+    if tangent is not None:
+        cells.append(escape(tangent))
     fill, pen, border = style
     row = "".join(f'<td bgcolor="{fill}">{c}</td>' for c in cells)
     return (f'<<table border="0" cellborder="{pen}" cellspacing="0" cellpadding="4" '
@@ -648,3 +676,51 @@ def _summary_or_number(g: Any, digits: int | None) -> str:
     if isinstance(g, np.ndarray) and g.size != 1:
         return summarize(g, digits)
     return _number(_plain(g), digits) if g is not None else "None"
+
+
+# --------------------------------------------------------------------------- forward reading
+@dataclass
+class _Forward:
+    """The tangents a forward drawing shows: ``{node: tangent}`` from the engine's forward
+    pass, and the input they are taken with respect to (None for a mapping of seeds)."""
+
+    tangents: Mapping[Any, Any]
+    wrt: Any
+    later: frozenset[Any] = frozenset()  # step-through: nodes whose tangent is yet to come
+
+    def cell(self, node: Any, names: Mapping[Any, str], digits: int | None) -> str:
+        t = self.tangents.get(node)
+        text = "0" if t is None else _summary_or_number(t, digits)
+        if node in self.later:
+            text = "–"
+        if self.wrt is None:
+            return f"tangent {text}"
+        return f"d{names[node]}/d{names[self.wrt]} = {text}"
+
+
+def _forward_reading(root: Any, tangents: Any) -> _Forward:
+    """Check ``draw``'s ``tangents`` and run the engine's forward pass it asks for."""
+    from ..engine.forward import forward_pass
+    from .explain import unit_gradient
+    from .forward import check_forward_input
+
+    if isinstance(tangents, _Forward):  # a step of forward_steps: already computed
+        return tangents
+    if isinstance(tangents, Mapping):
+        if not tangents:
+            raise ValueError("draw: tangents={} seeds nothing; give {input: tangent, ...} "
+                             "or one input")
+        for leaf in tangents:
+            check_forward_input(root, leaf, "draw")
+        return _Forward(forward_pass([root], dict(tangents)), None)
+    if not hasattr(tangents, "_op"):
+        raise TypeError("draw: tangents must be an input of the graph (a Value or a Tensor) "
+                        f"or a dict {{input: tangent}}, got {type(tangents).__name__}")
+    check_forward_input(root, tangents, "draw")
+    if getattr(tangents, "size", 1) != 1:
+        raise ValueError(
+            f"draw: tangents={getattr(tangents, 'label', '') or 'the input'} has shape "
+            f"{tuple(tangents.shape)}: d value / d input is then a Jacobian, not one number "
+            "per value; pass a direction, tangents={input: array of its shape}"
+        )
+    return _Forward(forward_pass([root], {tangents: unit_gradient(tangents)}), tangents)

@@ -5,6 +5,12 @@ rule multiplies the local derivatives, and the gradient is the sum over paths::
 
     dz/dw1 = dz/dy · dy/dg · dg/dw1 = 5 · 1 · (-2) = -10
 
+``explain(z, w1, mode="forward")`` reads the same products from the input side, as forward
+mode computes them (the product grows from w1 towards z), and adds the forward sweep: each
+node's tangent d node / d w1 (``viz/forward.py``)::
+
+    dz/dw1 = dg/dw1 · dy/dg · dz/dy = (-2) · 1 · 5 = -10
+
 Local derivatives come from the same rule table the backward pass uses (each
 rule's gradient formula evaluated with an incoming gradient of 1), so the
 explanation cannot drift from what the engine computes.
@@ -21,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import BINARY, UNARY, parents, shares_of, topological_order
+from .forward import Tangent, check_forward_input, tangent_sweep
 
 __all__ = ["Explanation", "PathTerm", "explain", "fmt", "fmt_factor", "node_names"]
 
@@ -104,10 +111,21 @@ def local_derivatives(node: Any) -> list[tuple[Any, Any]]:
 
 @dataclass
 class PathTerm:
-    """One path from ``wrt`` to the root: its nodes (root first) and local derivatives."""
+    """One path from ``wrt`` to the root: its nodes and the local derivative of each step.
+
+    Reverse mode lists them from the root down (``nodes[0]`` is the root, ``factors[0]``
+    d nodes[0] / d nodes[1]); ``forward=True``, from ``wrt`` up (``nodes[0]`` is ``wrt``,
+    ``factors[0]`` d nodes[1] / d nodes[0]). ``value`` multiplies them in that order.
+    """
 
     nodes: list[Any]
     factors: list[Any]
+    forward: bool = False
+
+    def derivatives(self) -> list[tuple[Any, Any]]:
+        """``(top, bottom)`` of each factor d top / d bottom, in the order of ``factors``."""
+        steps = list(zip(self.nodes, self.nodes[1:]))
+        return [(b, a) for a, b in steps] if self.forward else steps
 
     @property
     def value(self) -> Any:
@@ -130,6 +148,8 @@ class Explanation:
     engine_total: Any
     complete: bool = True
     notes: list[str] = field(default_factory=list)
+    mode: str = "reverse"
+    sweep: list[Tangent] = field(default_factory=list)  # forward mode: each node's tangent
 
     def _d(self, top: Any, bottom: Any) -> str:
         return f"d{self.names[top]}/d{self.names[bottom]}"
@@ -148,7 +168,7 @@ class Explanation:
             if len(term.factors) == 1:  # one edge: the local derivative is the whole story
                 out.append(f"{prefix} = {fmt(term.value)}")
                 continue
-            symbolic = " · ".join(self._d(a, b) for a, b in zip(term.nodes, term.nodes[1:]))
+            symbolic = " · ".join(self._d(a, b) for a, b in term.derivatives())
             numbers = " · ".join(fmt_factor(f) for f in term.factors)
             out.append(f"{prefix} = {symbolic} = {numbers} = {fmt(term.value)}")
         if not self.complete:
@@ -159,7 +179,34 @@ class Explanation:
         elif self.n_paths > 1:
             parts = " + ".join(fmt_factor(t.value) for t in self.terms)
             out.append(f"{head} = {parts} = {fmt(self.total)}")
-        return out + self.notes
+        return out + self.sweep_lines() + self.notes
+
+    def sweep_lines(self) -> list[str]:
+        """Forward mode: the tangent of each node from its inputs', parents first (none in
+        reverse mode). ``d·/dw`` is a tangent, ``∂·/∂·`` a local derivative."""
+        if not self.sweep:
+            return []
+        me = self.names[self.wrt]
+        out = [f"forward sweep: the tangent d·/d{me} of each node, from its inputs' tangents "
+               "(∂: a local derivative)"]
+        for row in self.sweep:
+            tangent = self._d(row.node, self.wrt)
+            if row.is_seed:
+                out.append(f"  {tangent} = {fmt(row.value)}  (the seed)")
+                continue
+            symbolic = " + ".join(f"{self._d(p, self.wrt)} · ∂{self.names[row.node]}/"
+                                  f"∂{self.names[p]}" for p, _, _ in row.terms)
+            numbers = " + ".join(f"{fmt_factor(t)} · {fmt_factor(d)}" for _, t, d in row.terms)
+            line = f"  {tangent} = {symbolic} = {numbers} = {fmt(row.total)}"
+            if _number(row.total) != _number(row.value):
+                line += f"  (the engine's forward pass: {fmt(row.value)}, added in another order)"
+            out.append(line)
+        swept = {row.node for row in self.sweep}
+        rest = [self.names[n] for n in topological_order([self.root]) if n not in swept]
+        if rest:
+            they = "it does" if len(rest) == 1 else "they do"
+            out.append(f"  {', '.join(rest)}: tangent 0 ({they} not depend on {me})")
+        return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -173,7 +220,34 @@ class Explanation:
         return explanation_html(self)
 
     def _repr_latex_(self) -> str:
-        """The derivation as an aligned equation, for Jupyter (same numbers as ``str()``)."""
+        """The derivation as an aligned equation, for Jupyter (same numbers as ``str()``);
+        in forward mode the sweep's rows follow the paths'."""
+        paths = self._paths_latex()
+        rows = self._sweep_latex()
+        end = r"\end{aligned}$$"
+        if not rows or not paths.endswith(end):
+            return paths
+        return paths[: -len(end)] + r" \\ " + r" \\ ".join(rows) + end
+
+    def _sweep_latex(self) -> list[str]:
+        """The forward sweep's rows: tangents as d/d fractions, local derivatives as ∂/∂."""
+        def frac(top: Any, bottom: Any, d: str = "d") -> str:
+            return rf"\frac{{{d} {_tex(self.names[top])}}}{{{d} {_tex(self.names[bottom])}}}"
+
+        partial = r"\partial"
+        rows = []
+        for row in self.sweep:
+            head = frac(row.node, self.wrt)
+            if row.is_seed:
+                rows.append(rf"{head} &= {fmt(row.value)} \quad \text{{(the seed)}}")
+                continue
+            chain = " + ".join(rf"{frac(p, self.wrt)} \cdot {frac(row.node, p, partial)}"
+                               for p, _, _ in row.terms)
+            nums = " + ".join(rf"{fmt_factor(t)} \cdot {fmt_factor(d)}" for _, t, d in row.terms)
+            rows.append(rf"{head} &= {chain} = {nums} = {fmt(row.total)}")
+        return rows
+
+    def _paths_latex(self) -> str:
         def d(top: Any, bottom: Any) -> str:
             return (rf"\frac{{\partial {_tex(self.names[top])}}}"
                     rf"{{\partial {_tex(self.names[bottom])}}}")
@@ -186,7 +260,7 @@ class Explanation:
             return rf"$${head} = 1$$"
 
         def product(term: PathTerm) -> str:
-            chain = r" \cdot ".join(d(a, b) for a, b in zip(term.nodes, term.nodes[1:]))
+            chain = r" \cdot ".join(d(a, b) for a, b in term.derivatives())
             if len(term.factors) == 1:
                 return f"{chain} = {fmt(term.value)}"
             nums = r" \cdot ".join(fmt_factor(f) for f in term.factors)
@@ -215,8 +289,15 @@ def _tex(name: str) -> str:
     return r"\mathit{" + "".join(special.get(c, c) for c in name) + "}"
 
 
-def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
+def explain(root: Any, wrt: Any, max_paths: int = 12, mode: str = "reverse") -> Explanation:
     """The chain rule for d root / d wrt with numbers, one line per path.
+
+    ``mode="reverse"`` (the default) reads each path from the root down, as the backward
+    pass multiplies: ``dz/dw1 = dz/dy · dy/dg · dg/dw1 = 5 · 1 · (-2)``. ``mode="forward"``
+    reads it from the input up, as forward mode does, ``dz/dw1 = dg/dw1 · dy/dg · dz/dy =
+    (-2) · 1 · 5``, and adds the forward sweep: every node's tangent d node / d wrt from its
+    inputs', checked against the engine's forward pass. Forward mode is seeded at an input,
+    so there ``wrt`` must be a leaf of ``root``'s graph (a ValueError otherwise).
 
     ``root`` and ``wrt`` are Values (or one-element Tensors). When more than
     ``max_paths`` paths lead from ``wrt`` to ``root``, it says how many there are
@@ -226,6 +307,8 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
     pass a number at least as large as the count the explanation reports.
     """
     _check_max_paths(max_paths)
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"explain: mode must be 'reverse' or 'forward', got {mode!r}")
     for what, node in (("root", root), ("wrt", wrt)):
         if not hasattr(node, "_op"):
             raise TypeError(
@@ -236,7 +319,10 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
                 f"explain: {what} has shape {node.shape}; the chain rule with numbers needs "
                 "scalars (a Value or a one-element Tensor). Use draw() to see array graphs."
             )
-    order = topological_order([root])  # parents before children
+    if mode == "forward":
+        order = check_forward_input(root, wrt, "explain")
+    else:
+        order = topological_order([root])  # parents before children
     names = node_names(root)
     position = {node: i for i, node in enumerate(order)}
     if wrt not in position:
@@ -249,23 +335,30 @@ def explain(root: Any, wrt: Any, max_paths: int = 12) -> Explanation:
         n_paths[node] = sum(n_paths.get(p, 0) for p, _ in edges.get(node, ()))
     _check_one_number_each(root, wrt, n_paths, names)
     total_paths = n_paths.get(root, 0)
-    engine_total = _engine_gradient(root, wrt)
+    sweep = tangent_sweep(root, wrt, order) if mode == "forward" else []
+    engine_total = sweep[-1].value if sweep and sweep[-1].node is root else (
+        0.0 if sweep else _engine_gradient(root, wrt))
     if total_paths <= max_paths:
         terms = _all_paths(root, wrt, edges, n_paths)
         complete = True
     else:
         terms = _largest_paths(root, wrt, edges, n_paths, order, position, max_paths)
         complete = False
+    if mode == "forward":
+        terms = [_forward_term(t) for t in terms]
     total: Any = 0.0
     for t in terms:
         total = total + t.value
     notes = []
     if complete and terms and _number(total) != _number(engine_total):
+        pass_name = "forward pass's tangent" if mode == "forward" else "gradient"
         notes.append(
-            f"(the engine's gradient is {fmt(engine_total)}: it adds the same products in "
+            f"(the engine's {pass_name} is {fmt(engine_total)}: it adds the same products in "
             "another order, and floating-point rounding depends on the order)"
         )
-    return Explanation(root, wrt, names, terms, total_paths, total, engine_total, complete, notes)
+    return Explanation(root, wrt, names, terms, total_paths, total, engine_total, complete, notes,
+                       mode, sweep)
+
 
 
 def _edges_to(wrt: Any, later: list[Any]) -> dict[Any, list[tuple[Any, Any]]]:
@@ -359,6 +452,11 @@ def _reversed_term(back: _Link) -> PathTerm:
     term.nodes.reverse()
     term.factors.reverse()
     return term
+
+
+def _forward_term(term: PathTerm) -> PathTerm:
+    """A root-first path read from ``wrt`` up, as forward mode multiplies."""
+    return PathTerm(term.nodes[::-1], term.factors[::-1], forward=True)
 
 
 def _largest_paths(

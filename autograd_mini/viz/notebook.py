@@ -162,7 +162,7 @@ def explanation_html(ex: Any) -> str:
         rows.append((head, "= 1"))
     else:
         for i, term in enumerate(ex.terms, 1):
-            chain = " · ".join(d(a, b) for a, b in zip(term.nodes, term.nodes[1:]))
+            chain = " · ".join(d(a, b) for a, b in term.derivatives())
             nums = " · ".join(_e(fmt_factor(f)) for f in term.factors)
             value = _e(fmt(term.value))
             text = (f"= {chain} = {value}" if len(term.factors) == 1
@@ -178,7 +178,7 @@ def explanation_html(ex: Any) -> str:
             rows.append((head, f"= {parts} = {_e(fmt(ex.total))}"))
     body = "".join(f"<tr><td style='padding: 2px 4px; text-align: right'>{k}</td>"
                    f"<td style='padding: 2px 4px'>{v}</td></tr>" for k, v in rows)
-    notes = "".join(f"<p>{_e(n)}</p>" for n in ex.notes)
+    notes = "".join(f"<p>{_e(n)}</p>" for n in [*ex.sweep_lines(), *ex.notes])
     return (f"<table class='autograd-mini-explain' style='{_STYLE}; font-size: 15px'>{body}"
             f"</table>{notes}")
 

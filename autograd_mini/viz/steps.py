@@ -15,7 +15,13 @@ The shares are computed by the rule table's own backward formulas with the same
 arguments, in the same order and summed the same way as ``graph.backward_pass``,
 so every number equals the engine's to the last bit. Nothing is written to
 ``.grad``: stepping through is only looking.
+
+``forward_steps(z, w1)`` is the forward sweep's counterpart: seeded at the input ``w1``
+with dw1/dw1 = 1, each node in topological order (parents first) gets its tangent
+dnode/dw1 from its inputs' tangents and the local derivatives, as the engine's forward
+pass computes it (``viz/forward.py``). Its frames show the tangents known so far.
 """
+
 
 from __future__ import annotations
 
@@ -24,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import backward_pass, parents
-from .draw import Drawing, _Frame, draw, summarize
+from .draw import Drawing, _Forward, _Frame, draw, summarize
 from .explain import fmt, fmt_factor, local_derivatives, node_names
+from .forward import Tangent, check_forward_input, tangent_sweep
 
-__all__ = ["BackpropStep", "Edge", "backprop_steps"]
+__all__ = ["BackpropStep", "Edge", "ForwardStep", "backprop_steps", "forward_steps"]
 
 
 @dataclass(frozen=True)
@@ -169,3 +176,107 @@ def _locals(node: Any) -> list[Any]:
     if any(getattr(x.data, "size", 1) != 1 for x in (node, *parents(node))):
         return []
     return [d for _, d in local_derivatives(node)]
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node's turn in a forward sweep from ``wrt``: its tangent d node / d wrt."""
+
+    index: int  # 1, 2, ...
+    total: int  # how many nodes get a tangent (those that depend on wrt)
+    tangent: Tangent  # the node, its terms and the engine's tangent
+    root: Any
+    wrt: Any
+    names: dict[Any, str]
+    known: dict[Any, Any]  # every tangent computed up to this step, this one included
+    later: frozenset[Any]  # the nodes whose turn is yet to come
+
+    @property
+    def node(self) -> Any:
+        return self.tangent.node
+
+    @property
+    def name(self) -> str:
+        return self.names[self.node]
+
+    def lines(self) -> list[str]:
+        """What happens in this step, in words and numbers (``∂``: a local derivative)."""
+        me, x, row = self.name, self.names[self.wrt], self.tangent
+        head = f"step {self.index} of {self.total}: {me}"
+        if row.is_seed:
+            return [f"{head} gets the seed tangent d{x}/d{x} = {fmt(row.value)}"]
+        out = [f"{head} = {_formula(self.node, self.names)} gets its tangent from "
+               + ("its input's" if len(row.terms) == 1 else "its inputs'")]
+        for p, t, d in row.terms:
+            q = self.names[p]
+            out.append(f"  from {q}: d{q}/d{x} · ∂{me}/∂{q} = {fmt_factor(t)} · "
+                       f"{fmt_factor(d)} = {fmt(t * d)}")
+        total = f"  d{me}/d{x} = {fmt(row.total)}"
+        if len(row.terms) > 1:
+            total = f"  d{me}/d{x} = " + " + ".join(fmt_factor(t * d) for _, t, d in row.terms) \
+                + f" = {fmt(row.total)}"
+        if fmt(row.total) != fmt(row.value):
+            total += f"  (the engine's forward pass: {fmt(row.value)}, added in another order)"
+        return [*out, total]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def draw(self, rankdir: str = "LR", **options: Any) -> Drawing:
+        """This step as a frame: done nodes green, this one yellow, each box its tangent so
+        far (– where it is yet to come). Takes :func:`~autograd_mini.draw.draw`'s options."""
+        done = {n for n in self.known if n not in self.later}
+        frame = _Frame(grads={}, done=done, current=self.node)
+        options.setdefault("title", f"step {self.index} of {self.total}: {self.name}")
+        forward = _Forward(self.known, self.wrt, self.later)
+        return draw(self.root, rankdir, tangents=forward, _frame=frame, **options)
+
+    def svg(self, rankdir: str = "LR", **options: Any) -> str:
+        """This step's frame as SVG text."""
+        return self.draw(rankdir, **options).svg()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = self.draw()._repr_mimebundle_()
+        bundle["text/plain"] = str(self)
+        return bundle
+
+
+def _formula(node: Any, names: dict[Any, str]) -> str:
+    from .draw import formula
+
+    return formula(node, names)
+
+
+def forward_steps(root: Any, wrt: Any) -> Iterator[ForwardStep]:
+    """Yield the forward sweep from the input ``wrt`` one node at a time, parents first.
+
+    Only the nodes that depend on ``wrt`` get a turn (the others' tangent is 0). Every node
+    of the sweep must hold one number, as in :func:`~autograd_mini.explain`; ``wrt`` must be
+    a leaf of ``root``'s graph (a ValueError otherwise). Nothing is written to ``.grad``.
+    """
+    if not hasattr(root, "_op"):
+        raise TypeError(f"forward_steps: expected a Value or a Tensor, got {type(root).__name__}")
+    order = check_forward_input(root, wrt, "forward_steps")
+    names = node_names(root)
+    depends = {wrt}
+    for node in order:
+        if node in depends or not any(p in depends for p in parents(node)):
+            continue
+        depends.add(node)
+    for node in depends:
+        if getattr(node, "size", 1) != 1:
+            raise ValueError(
+                f"forward_steps: {names[node]} has shape {node.shape} and depends on "
+                f"{names[wrt]}; a step's tangent must be one number (through an array it is a "
+                "vector and the local derivative a Jacobian). Use draw(root, tangents=...)."
+            )
+    return _forward_steps(root, wrt, names, tangent_sweep(root, wrt, order))
+
+
+def _forward_steps(root: Any, wrt: Any, names: dict[Any, str],
+                   sweep: list[Tangent]) -> Iterator[ForwardStep]:
+    known: dict[Any, Any] = {}
+    for index, row in enumerate(sweep, 1):
+        known[row.node] = row.value
+        later = frozenset(r.node for r in sweep[index:])
+        yield ForwardStep(index, len(sweep), row, root, wrt, names, dict(known), later)
