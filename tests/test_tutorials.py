@@ -21,6 +21,9 @@ weights, accuracies, sampled names) must be the same in both runs: to 1e-10
 (``|ours - theirs| <= 1e-10 + 1e-10 * |theirs|``, as sums may be added in another
 order) in float64, and exactly where the arithmetic is the same (counts, indices,
 dtypes, booleans, the textbook's small exact sums).
+One exception, explained where SENSITIVE is defined: RMSprop on the cubic fit passes
+through a stretch where it amplifies rounding noise (torch does the same against itself
+after one ulp), so its losses are compared to 1e-10 up to that stretch and its end to 2%.
 
 float64. autograd_mini's default dtype is float64 and PyTorch's float32, so the torch
 run alone is made under ``torch.set_default_dtype(torch.float64)`` (restored after):
@@ -528,11 +531,21 @@ PROGRAMS: dict[str, tuple[Program, tuple[str, ...], bool]] = {
 }
 
 
-# Found at the merge, not yet understood (recorded, not hidden): RMSprop's 2,000 steps agree
-# with torch to 1e-10 for about 445 steps, then drift apart (1e-3 relative in the loss by
-# step 2,000). tests/test_optim_more.py's shorter RMSprop trajectories match torch to 1e-10.
-DIVERGING = {"polynomial_rmsprop": "RMSprop trajectory drifts from torch's after ~445 of "
-                                   "2,000 steps (1e-3 relative by the end): to be explained"}
+# RMSprop on the tutorial's fit is sensitive to the last bit, in torch as here. The even
+# coefficients (bias, x^2) converge first: by step ~400 their gradients are ~1e-10 while
+# RMSprop's running RMS of them decays (alpha = 0.99), so their step lr / sqrt(v) grows
+# until it passes the stability limit of that direction. From there an oscillation grows
+# about 1.85x a step (the gradient's sign alternates) out of rounding noise, until v catches
+# up and damps it (steps ~445-460). Where it settles depends on the rounding noise it grew
+# from, so two engines whose sums round differently (torch's and NumPy's summation orders)
+# part there, and so does torch from itself after one ulp in the initial bias
+# (test_rmsprop_tutorial_fit_parts_from_itself_after_one_ulp). Compared: the losses to
+# 1e-10 up to step SENSITIVE_FROM, and the end (final loss, coefficients) to END_RTOL; the
+# even coefficients are near 0 and hop by about lr a step, so they are compared to END_ATOL.
+SENSITIVE = {"polynomial_rmsprop"}
+# (torch against itself, one ulp apart at the start: 4e-16 apart up to step 400, 0.6% apart
+# at most after it, 0.1% at step 2,000; autograd_mini against torch: 7e-16, 0.03%, 0.06%)
+SENSITIVE_FROM, END_RTOL, END_ATOL = 400, 0.02, 2e-3
 
 
 def _missing(needs: tuple[str, ...]) -> list[str]:
@@ -543,8 +556,6 @@ def _compared(name: str) -> Any:
     missing = _missing(PROGRAMS[name][1])
     marks = [pytest.mark.xfail(strict=True, reason="autograd_mini lacks " + "; ".join(missing))
              ] if missing else []
-    if name in DIVERGING:
-        marks.append(pytest.mark.xfail(strict=True, reason=DIVERGING[name]))
     return pytest.param(name, marks=marks, id=name)
 
 
@@ -585,8 +596,50 @@ def test_the_tutorial_program_gives_torch_numbers_with_autograd_mini(torch: Any,
     theirs = run(torch, program, name)
     ours = run(autograd_mini, program, name)
     assert ours.keys() == theirs.keys()
+    if name in SENSITIVE:
+        _assert_same_until_sensitive(name, ours, theirs)
+        return
     for key in theirs:
         assert_same(ours[key], theirs[key], exact, f"{name}: {key}")
+
+
+def _assert_same_until_sensitive(name: str, ours: dict[str, Any],
+                                 theirs: dict[str, Any]) -> None:
+    """The losses to 1e-10 until the rounding-sensitive stretch, the end to END_RTOL."""
+    assert ours.keys() == {"losses", "result"}, ours.keys()
+    k = SENSITIVE_FROM
+    assert_same(ours["losses"][:k], theirs["losses"][:k], False, f"{name}: losses[:{k}]")
+    np.testing.assert_allclose(ours["losses"][-1], theirs["losses"][-1], rtol=END_RTOL)
+    np.testing.assert_allclose(ours["result"], theirs["result"], rtol=END_RTOL, atol=END_ATOL)
+
+
+@pytest.mark.torch
+def test_rmsprop_tutorial_fit_parts_from_itself_after_one_ulp(torch: Any) -> None:
+    """Why polynomial_rmsprop is compared to 1e-10 only up to step SENSITIVE_FROM: torch
+    run twice, the second time with the initial bias one ulp higher, agrees
+    with itself to 1e-10 until then and parts by far more than 1e-10 after it."""
+    def losses(nudge: bool) -> np.ndarray:
+        with float64_default(torch):
+            xx, y, model = _polynomial_model(torch, seed_data_for("polynomial_rmsprop"))
+            if nudge:
+                with torch.no_grad():
+                    b = model[0].bias
+                    b[0] = float(np.nextafter(b[0].item(), math.inf))
+            opt = torch.optim.RMSprop(model.parameters(), lr=1e-3)
+            loss_fn, out = torch.nn.MSELoss(reduction="sum"), []
+            for _ in range(STEPS):
+                loss = loss_fn(model(xx), y)
+                out.append(loss.item())
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        return np.array(out)
+
+    plain, nudged = losses(False), losses(True)
+    apart = np.abs(plain - nudged) / np.abs(plain)
+    assert apart[:SENSITIVE_FROM].max() <= 1e-10, apart[:SENSITIVE_FROM].max()
+    assert apart[SENSITIVE_FROM:].max() > 1e-6, apart[SENSITIVE_FROM:].max()
+    assert apart[-1] < END_RTOL, apart[-1]
 
 
 def test_the_comparison_can_fail() -> None:
