@@ -276,11 +276,11 @@ def test_output_structures_follow_torch_func(torch: Any) -> None:
     (j, aux) = func.jacrev(lambda x: (x.sin(), x * 2), has_aux=True)(Tensor(a))
     close(j, tf.jacrev(torch.sin)(torch.tensor(a)), "has_aux")
     np.testing.assert_array_equal(aux.data, a * 2)
-    out, tangent, aux = func.jvp(lambda x: (x.sin(), x.sum()), (Tensor(a),), (Tensor(b[0]),),
+    _, tangent, aux = func.jvp(lambda x: (x.sin(), x.sum()), (Tensor(a),), (Tensor(b[0]),),
                                  has_aux=True)
     close(tangent, np.cos(a) * b[0], "jvp has_aux")
     assert float(aux.data) == pytest.approx(a.sum())
-    out, vjp_fn, aux = func.vjp(lambda x: (x.sin(), 7), Tensor(a), has_aux=True)
+    _, vjp_fn, aux = func.vjp(lambda x: (x.sin(), 7), Tensor(a), has_aux=True)
     assert aux == 7
     close(vjp_fn(Tensor(b[1]))[0], np.cos(a) * b[1], "vjp has_aux")
 
@@ -405,7 +405,7 @@ def test_a_custom_function_with_jvp_works_in_forward_mode_like_torch(torch: Any)
 def test_a_custom_function_without_jvp_is_refused_in_forward_mode() -> None:
     Cube = _custom_cube(am, False)
     x = Tensor(np.array([1.0, 2.0]))
-    with pytest.raises(NotImplementedError, match="jvp function.*Cube.*@staticmethod jvp"):
+    with pytest.raises(NotImplementedError, match=r"jvp function.*Cube.*@staticmethod jvp"):
         func.jacfwd(Cube.apply)(x)
     close(func.jacrev(Cube.apply)(x), np.diag(3 * x.data ** 2), "reverse mode still works")
 

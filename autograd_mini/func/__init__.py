@@ -104,7 +104,7 @@ def _argnums(who: str, argnums: Any, n: int) -> tuple[tuple[int, ...], bool]:
         raise RuntimeError(f"{who}: argnums must be int or Tuple[int, ...], got: "
                            f"{type(argnums).__name__} {argnums!r}")
     many = isinstance(argnums, tuple)
-    nums = argnums if many else (argnums,)
+    nums: tuple[Any, ...] = argnums if isinstance(argnums, tuple) else (argnums,)
     if not nums:
         raise RuntimeError(f"{who}: argnums must be non-empty; give the positions of the "
                            "arguments to differentiate with respect to, e.g. argnums=(0, 1)")

@@ -120,7 +120,7 @@ def _prod_jvp(t: Any, a: Any, out: Any, dim: int | None, keepdim: bool) -> Any:
     d = _prod_backward(np.ones_like(out), a, out, dim, keepdim)
     if not a.shape:
         return t * d
-    return np.add.reduce(d * t, axis=dim, keepdims=keepdim and dim is not None)
+    return np.sum(d * t, axis=dim, keepdims=bool(keepdim and dim is not None))
 
 
 def _flip(x: Any, dim: int) -> Any:
@@ -160,7 +160,7 @@ def _even_read(t: Any, a: Any, out: Any, dims: Any, keepdim: bool,
     if nan_matches:
         mask |= np.isnan(a) & np.isnan(np.reshape(out, _reduced_shape(a.shape, dims)))
     count = mask.sum(axis=dims, keepdims=keepdim, dtype=a.dtype)
-    return _div(np.add.reduce(t * mask, axis=dims, keepdims=keepdim), count)
+    return _div(np.sum(t * mask, axis=dims, keepdims=bool(keepdim)), count)
 
 
 # ---- softmax family, along one axis (context: dim)
