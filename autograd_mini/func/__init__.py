@@ -357,7 +357,8 @@ def _row_grads(o: Any, xs: list[Any], keep: bool) -> list[list[Any]]:
         if not _depends(o, xs):
             gs: tuple[Any, ...] = (None,) * len(xs)
         elif isinstance(o, Value):
-            gs = grad(o, xs, create_graph=keep, allow_unused=True)
+            with enable_grad():
+                gs = grad(o, xs, create_graph=keep, allow_unused=True)
         else:
             seed = np.zeros(o.data.size, o.data.dtype)
             seed[k] = 1.0
