@@ -49,6 +49,9 @@ def close_tree(ours: Any, theirs: Any, what: str, tol: float = TOL,
 
 # ------------------------------------------------------------------ every rule has a JVP
 def _package_rules() -> list[tuple[str, Rule]]:
+    # (importing a submodule binds its name on the package: autograd_mini.gradcheck would
+    # then be the module, not the lazily loaded function, so the bindings are put back)
+    bound = dict(vars(am))
     found = []
     for info in pkgutil.walk_packages(am.__path__, "autograd_mini."):
         if ".playground" in info.name or info.name.endswith("__main__"):
@@ -57,6 +60,10 @@ def _package_rules() -> list[tuple[str, Rule]]:
         for name, obj in vars(module).items():
             if isinstance(obj, Rule) and (name, obj) not in found:
                 found.append((f"{info.name}.{name}", obj))
+    for name in set(vars(am)) - set(bound):
+        delattr(am, name)
+    for name, value in bound.items():
+        setattr(am, name, value)
     return found
 
 
