@@ -84,7 +84,7 @@ from .tensors import (
 )
 
 if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checkers
-    from . import autograd, data, nn, optim, train
+    from . import autograd, data, func, nn, optim, train
     from .gradcheck import GradcheckError, gradcheck
     from .serialization import load, save
     from .tensors.generators import Generator
@@ -104,6 +104,7 @@ bool = np.dtype(np.bool_)
 _LAZY: dict[str, tuple[str, str | None]] = {
     "autograd": (".autograd", None),
     "data": (".data", None),
+    "func": (".func", None),
     "nn": (".nn", None),
     "optim": (".optim", None),
     "train": (".train", None),
@@ -172,6 +173,7 @@ __all__ = [
     "forward_steps",
     "from_numpy",
     "full",
+    "func",
     "grad",
     "gradcheck",
     "int32",

@@ -100,8 +100,8 @@ def main() -> None:
     for n, m in SIZES:
         fwd, rev, J = ours(n, m, args.repeats)
         tfwd, trev = torch_peer(n, m, args.repeats, J)
-        print(f"| {n} | {m} | {fwd * 1e3:.2f} ms | {rev * 1e3:.2f} ms | {fwd / rev:.2f} "
-              f"| {tfwd * 1e3:.2f} ms | {trev * 1e3:.2f} ms | {tfwd / trev:.2f} |", flush=True)
+        print(f"| {n} | {m} | {fwd * 1e3:.2f} ms | {rev * 1e3:.2f} ms | {fwd / rev:.3g} "
+              f"| {tfwd * 1e3:.2f} ms | {trev * 1e3:.2f} ms | {tfwd / trev:.3g} |", flush=True)
 
 
 if __name__ == "__main__":

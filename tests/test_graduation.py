@@ -116,6 +116,9 @@ def test_the_readme_names_exist_in_both_libraries(torch: Any) -> None:
         "optimizers": (autograd_mini.optim.SGD([ours_p]), torch.optim.SGD([theirs_p])),
         "`lib.optim.lr_scheduler.`": (autograd_mini.optim.lr_scheduler, torch.optim.lr_scheduler),
         "`lib.autograd.`": (autograd_mini.autograd, torch.autograd),
+        "`lib.autograd.functional.`": (autograd_mini.autograd.functional,
+                                       torch.autograd.functional),
+        "`lib.func.`": (autograd_mini.func, torch.func),
     }
     rows = _readme_names()
     assert set(rows) == set(places), rows.keys()

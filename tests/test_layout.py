@@ -41,7 +41,8 @@ LOADED_ON_FIRST_USE = ("tqdm", "graphviz", "autograd_mini.nn", "autograd_mini.op
                        "autograd_mini.data", "autograd_mini.train", "autograd_mini.viz.draw",
                        "autograd_mini.viz.explain", "autograd_mini.serialization",
                        "autograd_mini.viz.notebook", "autograd_mini.playground",
-                       "autograd_mini.autograd")
+                       "autograd_mini.autograd", "autograd_mini.func",
+                       "autograd_mini.autograd.functional")
 
 
 def _modules_after(code: str) -> set[str]:

@@ -88,6 +88,8 @@ class FunctionCtx:
         self._shapes: tuple[tuple[int, ...], ...] = ()  # of the Tensor arguments
         self._dtypes: tuple[Any, ...] = ()
         self._positions: tuple[int, ...] = ()  # where the Tensor arguments are in forward's
+        self._for_forward: tuple[Any, ...] | None = None  # save_for_forward's, for jvp
+        self._in_jvp = False
 
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep ``tensors`` for ``backward`` (``ctx.saved_tensors``); None is allowed."""
@@ -99,6 +101,11 @@ class FunctionCtx:
                     "keep other values as attributes of ctx (ctx.k = k)")
         self._to_save = tensors
 
+    def save_for_forward(self, *tensors: Any) -> None:
+        """Keep ``tensors`` for ``jvp`` (forward mode), where ``ctx.saved_tensors`` gives
+        them, as in PyTorch (without it, jvp sees the tensors saved for backward)."""
+        self._for_forward = tensors
+
     def mark_non_differentiable(self, *tensors: Any) -> None:
         """Say that these outputs of forward have no gradient (e.g. indices)."""
         self._non_differentiable = tensors
@@ -106,6 +113,8 @@ class FunctionCtx:
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """The tensors given to ``save_for_backward``, as they were then."""
+        if self._in_jvp and self._for_forward is not None:
+            return tuple(self._out if t is _OUTPUT else t for t in self._for_forward)
         if self._saved is None:  # still in forward
             return self._to_save
         if self._out is None and any(t is _OUTPUT for t in self._saved):
@@ -129,6 +138,9 @@ class FunctionCtx:
                 saved.append(t)
                 versions.append(_version(t))
         self._saved, self._versions, self._to_save = tuple(saved), tuple(versions), ()
+        if self._for_forward is not None:  # the output as a marker here too (no cycle)
+            self._for_forward = tuple(_OUTPUT if t is out and not any(t is x for x in inputs)
+                                      else t for t in self._for_forward)
 
     def _check_saved_versions(self, node: Tensor) -> None:
         """Before a backward pass (``tensors/versions.py``): refuse edited saved tensors."""
@@ -194,6 +206,15 @@ class Function:
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD.")
 
+    @staticmethod
+    def jvp(ctx: Any, *grad_inputs: Any) -> Any:
+        """Forward mode: the output's tangent, given one tangent per argument of forward
+        (a Tensor of the argument's shape; None for a non-Tensor argument). Override it to
+        use the Function under ``func.jvp``, ``func.jacfwd`` or ``func.hessian``."""
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD.")
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` and, when an input requires grad, record the output as a node."""
@@ -231,7 +252,8 @@ def _rule_of(cls: type[Function]) -> Rule:
     """The class's one Rule, made on first use (kept on this class, not inherited)."""
     rule = cls.__dict__.get("_rule")
     if rule is None:
-        rule = nary(cls.__name__, "", _forward_of(cls), _backward_of(cls), reads="")
+        rule = nary(cls.__name__, "", _forward_of(cls), _backward_of(cls), reads="",
+                    jvp=_jvp_of(cls))
         cls._rule = rule
     return rule  # type: ignore[no-any-return]
 
@@ -249,6 +271,44 @@ def _backward_of(cls: type[Function]) -> Callable[..., Any]:
         return _run_backward(cls, g, ctx, out)
 
     return backward
+
+
+def _jvp_of(cls: type[Function]) -> Callable[..., Any]:
+    def jvp(tangents: list[Any], parents: Any, ctx: FunctionCtx, out: Any) -> Any:
+        return _run_jvp(cls, tangents, ctx, out)
+
+    return jvp
+
+
+def _run_jvp(cls: type[Function], tangents: list[Any], ctx: FunctionCtx, out: Any) -> Any:
+    """The rule's forward-mode formula: ``cls.jvp(ctx, *tangents)`` as PyTorch calls it (a
+    zero tangent for a Tensor argument without one, None for a non-Tensor argument), the
+    result checked to be a Tensor of the output's shape; its numbers are the tangent."""
+    name = cls.__name__
+    if cls.jvp is Function.jvp:
+        raise NotImplementedError(
+            f"You must implement the jvp function for custom autograd.Function to use it with "
+            f"forward mode AD: {name} defines forward and backward only, so func.jvp, "
+            f"func.jacfwd and func.hessian cannot push a tangent through it; add a "
+            f"@staticmethod jvp(ctx, *tangents) returning the output's tangent (one tangent "
+            f"per argument of {name}.forward), or use reverse mode (func.vjp, func.jacrev)")
+    args: list[Any] = [None] * len(ctx.needs_input_grad)
+    for k, (i, shape, dtype) in enumerate(zip(ctx._positions, ctx._shapes, ctx._dtypes)):
+        t = tangents[k]
+        args[i] = _leaf(np.zeros(shape, dtype) if t is None else np.asarray(t))
+    ctx._out, ctx._in_jvp = _leaf(out), True
+    try:
+        with no_grad():
+            result = cls.jvp(ctx, *args)
+    finally:
+        ctx._out, ctx._in_jvp = None, False
+    if not isinstance(result, Tensor) or result.shape != out.shape:
+        got = (f"shape {tuple(result.shape)}" if isinstance(result, Tensor)
+               else _type_name(result))
+        raise RuntimeError(
+            f"{name}.jvp returned {got}; it must return the output's tangent, a Tensor of the "
+            f"output's shape {tuple(out.shape)}")
+    return result.data
 
 
 def _run_backward(cls: type[Function], g: Any, ctx: FunctionCtx, out: Any) -> list[Any]:

@@ -19,7 +19,15 @@ import numpy as np
 
 from ..engine import unary
 from .formulas import _div
-from .rules_losses import _INT64, Picks, _all_classes, _arange, _cross_entropy_backward, _nll_total
+from .rules_losses import (
+    _INT64,
+    Picks,
+    _all_classes,
+    _arange,
+    _cross_entropy_backward,
+    _cross_entropy_jvp,
+    _nll_total,
+)
 from .rules_reductions import _log_softmax_parts
 from .tensor import Tensor
 
@@ -69,4 +77,5 @@ def _flat_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
 # the rule of a cross_entropy node made by the fast path (its name is cross_entropy's: it is
 # the same op, so drawings and messages do not tell them apart)
 CROSS_ENTROPY_FLAT = unary("cross_entropy", "cross_entropy", _flat_forward, _flat_backward,
-                           reads="a")
+                           reads="a", jvp=lambda t, a, ctx, out: _cross_entropy_jvp(
+                               t, ctx, np.unravel_index(ctx.flat, a.shape)))

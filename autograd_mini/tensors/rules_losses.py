@@ -133,6 +133,27 @@ def _cross_entropy_backward(g: Any, a: Any, ctx: Picks, out: Any) -> Any:
     return share
 
 
+def _cross_entropy_jvp(t: Any, ctx: Picks, at: Any) -> Any:
+    """d loss = -(ṫ[target] - Σ softmax · ṫ) per pick, weighted and reduced as the loss:
+    the tangent of log_softmax (t - Σ softmax · t) picked where the targets are."""
+    softmax_t = np.add.reduce(ctx.exp_z * t, axis=ctx.dim) / np.squeeze(ctx.sum_exp, ctx.dim)
+    return _nll_total(t[at] - softmax_t, ctx)
+
+
+def _bce_logits_jvp(ts: list[Any], ps: list[Any], pos_weight: Any) -> Any:
+    # the backward formula's two derivatives, each times its operand's tangent
+    (tx, tt), (x, t) = ts, ps
+    total: Any = 0.0
+    if tx is not None:
+        d = _sigmoid(x) - t if pos_weight is None else (
+            (pos_weight * t + 1 - t) * _sigmoid(x) - pos_weight * t)
+        total = total + tx * d
+    if tt is not None:
+        d = -x if pos_weight is None else -x - (pos_weight - 1) * _log_sigmoid(x)
+        total = total + tt * d
+    return total
+
+
 # PyTorch clamps x(1 - x) at 1e-12 in single precision: float(np.float32(1e-12)) is
 # 9.99999996e-13, and the gradient differs in the ninth digit where the clamp acts
 _BCE_EPSILON = float(np.float32(1e-12))
@@ -167,16 +188,22 @@ def _bce_logits_backward(g: Any, ps: Any, pos_weight: Any, out: Any) -> list[Any
 # nll_loss picks -input[i, target_i] (context: Picks); cross_entropy is nll_loss of
 # log_softmax, as in PyTorch, as one node whose gradient is softmax - one_hot. (A recorded
 # backward pass of cross_entropy computes softmax from the logits, so it reads them.)
-NLL_LOSS = unary("nll_loss", "nll_loss", _nll_forward, _nll_backward, reads="")
+# (forward mode: both losses are sums of picked elements, so their JVPs pick the tangent)
+NLL_LOSS = unary("nll_loss", "nll_loss", _nll_forward, _nll_backward, reads="",
+                 jvp=lambda t, a, ctx, out: _nll_total(t[ctx.at], ctx))
 CROSS_ENTROPY = unary("cross_entropy", "cross_entropy", _cross_entropy_forward,
-                      _cross_entropy_backward, reads="a")
+                      _cross_entropy_backward, reads="a",
+                      jvp=lambda t, a, ctx, out: _cross_entropy_jvp(t, ctx, ctx.at))
 BCE = binary("binary_cross_entropy", "bce", _bce_forward,
              lambda g, x, t, out: unbroadcast(
                  _div(g * (x - t), _clamp_min(x * (1 - x), _BCE_EPSILON)), x.shape),
              lambda g, x, t, out: unbroadcast(g * (_log1p(-x) - _log(x)), t.shape),
-             reads=("a b", "a b"))
+             reads=("a b", "a b"),
+             jvp=(lambda tx, x, t, out: _div(tx * (x - t), _clamp_min(x * (1 - x), _BCE_EPSILON)),
+                  lambda tt, x, t, out: tt * (_log1p(-x) - _log(x))))
 BCE_LOGITS = nary("binary_cross_entropy_with_logits", "bce_logits", _bce_logits_forward,
-                  _bce_logits_backward, reads="a")
+                  _bce_logits_backward, reads="a",
+                  jvp=lambda ts, ps, pos_weight, out: _bce_logits_jvp(ts, ps, pos_weight))
 
 RULES = {r.name: r for r in (NLL_LOSS, CROSS_ENTROPY, BCE, BCE_LOGITS)}
 """The loss rules by name."""
