@@ -201,6 +201,8 @@ def _gradient(p: Any, opt: Optimizer, group: int, index: int) -> Any:
     where = f"{type(opt).__name__}.step: parameter {index} of group {group}"
     if arr is not None:
         grad = arr
+    elif hasattr(grad, "data") and not isinstance(grad, np.ndarray):  # a Value with history
+        grad = grad.data
     if isinstance(grad, bool) or not isinstance(grad, (float, int, np.ndarray, np.generic)):
         raise TypeError(f"{where}: .grad must be a number or a Tensor, got "
                         f"{type(grad).__name__}")

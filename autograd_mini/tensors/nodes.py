@@ -467,15 +467,15 @@ def _check_grad(value: Any, dtype: np.dtype[Any], shape: Shape) -> None:
     arr = value.data
     if arr.dtype != dtype:
         raise RuntimeError(
-            f"Tensor.grad: assigned grad has data of a different type: dtype {arr.dtype} for a "
-            f"tensor of dtype {dtype}; the gradient must have the tensor's dtype (as in "
-            f"PyTorch), or an optimizer step would turn the tensor into {arr.dtype}. Convert "
-            "it, e.g. t.grad = g.to(t.dtype)")
+            f"Tensor.grad: assigned grad has data of a different type: cannot assign a "
+            f"gradient of dtype {arr.dtype} to a tensor of dtype {dtype}; the gradient must "
+            f"have the tensor's dtype (as in PyTorch), or an optimizer step would turn the "
+            f"tensor into {arr.dtype}. Convert it, e.g. t.grad = g.to(t.dtype)")
     if arr.shape != shape:
         raise RuntimeError(
-            f"Tensor.grad: assigned grad has data of a different size: shape {arr.shape} for a "
-            f"tensor of shape {shape}; the gradient must have the tensor's shape (as in "
-            "PyTorch)")
+            f"Tensor.grad: assigned grad has data of a different size: cannot assign a "
+            f"gradient of shape {arr.shape} to a tensor of shape {shape}; the gradient must "
+            "have the tensor's shape (as in PyTorch)")
 
 
 # ------------------------------------------------------------- NumPy's operators on a Tensor

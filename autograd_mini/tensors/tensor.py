@@ -20,17 +20,24 @@ Constants. How an operand that needs no gradient rides in the graph:
   node and no arithmetic. A Tensor made from data (the batch ``x`` in
   ``x @ W``) is the same case: ``x @ W`` never computes a gradient for ``x``.
 
-Gradients. ``.grad`` is a NumPy array (or None before the first backward), as
-the optimizers expect; ``backward()`` adds to it, as in PyTorch. It has the
-tensor's dtype and shape: assigning another (``p.grad = np.ones(2)`` for a
-float32 ``p``) is refused, as PyTorch refuses it. The array in
-``.grad`` belongs to that tensor alone, never shared with another tensor's
+Gradients. ``.grad`` is a Tensor (or None before the first backward), as in
+PyTorch: of the tensor's dtype and shape, with ``requires_grad=False``, and the same
+object on every read, so ``x.grad.zero_()``, ``x.grad.numpy()``, ``np.asarray(x.grad)``
+and ``x.grad + 1`` all work. ``backward()`` adds to it *in place*, as PyTorch's
+AccumulateGrad: after ``g = x.grad; loss.backward()``, ``g is x.grad`` and ``g`` holds the
+sum. What may be assigned is what PyTorch accepts: None, or a Tensor of the tensor's
+dtype and shape (``p.grad = np.ones(2)`` is a TypeError: wrap it with
+``autograd_mini.tensor``; a float64 gradient for a float32 ``p`` a RuntimeError). The
+numbers in ``.grad`` belong to that tensor alone, never shared with another tensor's
 ``.grad`` or with the caller's ``gradient=`` argument, so editing one ``.grad`` in
 place cannot change another (a gradient buffer the backward pass made is kept
-without a copy, as PyTorch does; anything that might be shared is copied).
-With ``backward(create_graph=True)`` the backward pass is itself recorded and
-``.grad`` holds a Tensor *with history* (as PyTorch's does), so it can be
-differentiated again; ``grad()`` returns Tensors in both cases.
+without a copy, as PyTorch does; anything that might be shared is copied). The
+update idioms ``p.data -= lr * p.grad`` (NumPy writes into ``p.data``: see
+``Tensor.__array_ufunc__``), ``p.data -= lr * p.grad.data`` and, under ``no_grad()``,
+``p -= lr * p.grad`` all work. With ``backward(create_graph=True)`` the backward pass
+is itself recorded and ``.grad`` holds a Tensor *with history* (as PyTorch's does),
+so it can be differentiated again (a recorded pass adds out of place, ``old + g``, as
+PyTorch's does); ``grad()`` returns Tensors in both cases.
 
 Dtypes. A Tensor holds float64, float32, int64, int32 or bool numbers; only the
 floating ones carry gradients (``requires_grad=True`` on another raises a RuntimeError,
@@ -140,8 +147,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
     Tensor(5., op='sum')
     >>> loss.backward()
     >>> W.grad                        # the row that relu zeroed gets no gradient
-    array([[1., 2.],
-           [0., 0.]])
+    Tensor([[1., 2.],
+            [0., 0.]])
 
     ``Tensor(data)`` copies ``data`` (numbers, nested lists, NumPy arrays) into a
     new float64 array, or float32 when ``data`` is float32 or ``dtype`` says so;
