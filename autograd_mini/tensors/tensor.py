@@ -512,16 +512,19 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
         """Add a backward pass's gradient ``g`` to ``.grad``, as PyTorch's AccumulateGrad.
 
         The first gradient becomes ``.grad`` (see _first_grad). After that, a plain pass adds
-        into the numbers of the Tensor already in ``.grad``, so a reference to it taken
+        into the numbers of a leaf's Tensor already in ``.grad``, so a reference to it taken
         before (``g = x.grad``) sees the sum; the edit counts in its version, as any in-place
         edit does. A recorded pass (create_graph, ``g`` a Tensor) makes a new Tensor,
-        ``old + g``, with history, as PyTorch does.
+        ``old + g``, with history, and so does a non-leaf's ``retain_grad()``: both as
+        PyTorch does.
         """
         old = self._grad
         if old is None:
             self._grad = self._first_grad(g)
         elif g.__class__ is Tensor:
             self._grad = old + g
+        elif self._op is not None:  # a retained non-leaf gradient: a new Tensor
+            self._grad = _leaf(np.asarray(old._data + g))
         else:
             data = old._data
             if data.flags.writeable:
