@@ -164,14 +164,14 @@ def test_accumulation_over_passes_matches_torch_bit_for_bit(data: Any) -> None:
     shape = data.draw(shapes(min_dims=0, max_dims=3))
     start = data.draw(arrays(shape))
     passes = data.draw(st.integers(1, 4))
-    scales = data.draw(st.lists(st.sampled_from([0.5, -1.0, 3.0]), min_size=passes,
+    scales = data.draw(st.lists(st.floats(-4.0, 4.0, allow_nan=False), min_size=passes,
                                 max_size=passes))
 
     def run(lib: Any) -> Any:
         x = lib.tensor(start, dtype=lib.float64, requires_grad=True)
         refs = []
-        for s in scales:
-            ((x * x).sum() * s + x.sin().sum()).backward()
+        for s in scales:  # each pass's gradient is 2·s·x, exactly in both libraries, so
+            ((x * x) * s).sum().backward()  # the sums of the passes must agree to the bit
             refs.append(x.grad)
         return x.grad, all(r is refs[0] for r in refs)
 
