@@ -141,13 +141,13 @@ def test_fast_walk_equals_the_plain_walk_for_two_roots(monkeypatch: pytest.Monke
 
     def fast_run(outs: list[Any]) -> None:
         (g,) = grad(outs, [made["w"]])
-        made["w"].grad = g.data
+        made["w"].grad = g
 
     def plain_run(outs: list[Any]) -> None:
         w = made["w"]
         seeds = [o._seed(None, False, "grad") for o in outs]
-        w.grad = backward_module.backward_pass(outs, seeds, accumulate=False, capture=[w],
-                                               observe=lambda *_: None)[w]
+        w.grad = Tensor(backward_module.backward_pass(outs, seeds, accumulate=False,
+                                                      capture=[w], observe=lambda *_: None)[w])
 
     fast, slow = both_ways(build, fast_run, plain_run, monkeypatch)
     _same(fast, slow)
@@ -215,9 +215,10 @@ def _sgd_run(starts: list[Any], grads: list[list[Any]], lr: float, step: str,
     with counting_sgd_loops(monkeypatch) as ran:
         for k in range(SGD_STEPS):
             for p, g in zip(params, grads[k]):
-                p.grad = None if g is None else g.copy()
+                p.grad = None if g is None else Tensor(g.copy())
                 if step == "tensor gradient" and g is not None:
-                    p.grad = Tensor(g.copy())  # what create_graph=True leaves: the number counts
+                    # what create_graph=True leaves, a gradient with history: the number counts
+                    p.grad = Tensor(g.copy(), requires_grad=True)
             if step == "checked loop":
                 opt._plain_step()
             elif step == "general formula":

@@ -197,12 +197,12 @@ def test_params_must_be_parameters() -> None:
 def test_a_bad_gradient_changes_nothing(make) -> None:  # type: ignore[no-untyped-def]
     good, bad = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(3))
     opt = make([good, bad])
-    good.grad, bad.grad = np.ones(3), np.ones(3)
+    good.grad, bad.grad = Tensor(np.ones(3)), Tensor(np.ones(3))
     opt.step()
     before = (good.data.copy(), bad.data.copy(), {id(k): dict(v) for k, v in opt.state.items()})
     # .grad = refuses a wrong shape or dtype (tests/test_tensor_grad.py); the step still
     # checks what reaches it past the assignment (written to the slot here)
-    good.grad, bad._grad = np.ones(3), np.ones(4)  # the second would broadcast into (4,)
+    good.grad, bad._grad = Tensor(np.ones(3)), Tensor(np.ones(4))  # would broadcast to (4,)
     with pytest.raises(ValueError, match=r"parameter 1 of group 0.*\(4,\).*\(3,\)"):
         opt.step()
     bad._grad = np.array(["x", "y", "z"])
@@ -243,7 +243,7 @@ def test_plain_sgd_steps_the_same_whatever_the_lr_and_gradient_types() -> None:
     def run(lr: Any, grad_dtype: Any) -> list[float]:
         p = nn.Parameter(np.array([1.0, 2.0]))
         opt = optim.SGD([p], lr=lr)
-        p._grad = np.array([0.5, -0.25], dtype=grad_dtype)
+        p._grad = Tensor(np.array([0.5, -0.25], dtype=grad_dtype))
         opt.step()
         assert p.dtype == np.float64
         return p.tolist()
@@ -264,7 +264,7 @@ def test_a_parameter_twice_in_a_group_warns_and_steps_twice_as_in_pytorch(torch:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = torch.optim.SGD([q, q], lr=0.5)
-    p.grad, q.grad = np.ones(2), torch.ones(2, dtype=torch.float64)
+    p.grad, q.grad = Tensor(np.ones(2)), torch.ones(2, dtype=torch.float64)
     ours.step()
     theirs.step()
     assert p.tolist() == q.tolist() == [0.0, 0.0]
@@ -292,7 +292,7 @@ def test_a_parameter_listed_twice_steps_twice_in_every_loop(torch: Any, name: st
         ours = getattr(optim, name)([p, p], **kwargs)
         theirs = getattr(torch.optim, name)([q, q], foreach=False, **kwargs)
     for g in grads:
-        p.grad, q.grad = g.copy(), torch.tensor(g)
+        p.grad, q.grad = Tensor(g), torch.tensor(g)
         ours.step()
         theirs.step()
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14)
@@ -316,7 +316,7 @@ def test_a_read_only_parameter_array_is_replaced_not_half_written() -> None:
         a, b = nn.Parameter(np.ones(3)), nn.Parameter(am.from_numpy(frozen))
         a_array = a.data
         opt = make([a, b])
-        a.grad, b.grad = np.ones(3), np.ones(3)
+        a.grad, b.grad = Tensor(np.ones(3)), Tensor(np.ones(3))
         opt.step()
         assert a.data is a_array and a.data.tolist() == pytest.approx([0.5, 0.5, 0.5])
         assert b.data is not frozen and b.data.tolist() == a.data.tolist()

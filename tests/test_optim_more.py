@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograd_mini import Value, nn, optim
+from autograd_mini import Tensor, Value, nn, optim
 
 from .test_optim import _run_ours, _run_torch
 
@@ -182,13 +182,13 @@ def test_torch_refuses_the_same_settings(torch: Any, name: str,
 def test_a_bad_gradient_changes_nothing(make) -> None:  # type: ignore[no-untyped-def]
     good, bad = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(3))
     opt = make([good, bad])
-    good.grad, bad.grad = np.ones(3), np.ones(3)
+    good.grad, bad.grad = Tensor(np.ones(3)), Tensor(np.ones(3))
     opt.step()
     before = (good.data.copy(), bad.data.copy(),
               {id(k): {n: np.copy(v) for n, v in s.items()} for k, s in opt.state.items()})
     # .grad = refuses a wrong shape or dtype (tests/test_tensor_grad.py); the step still
     # checks what reaches it past the assignment (written to the slot here)
-    good.grad, bad._grad = np.ones(3), np.ones(4)  # the second would broadcast into (4,)
+    good.grad, bad._grad = Tensor(np.ones(3)), Tensor(np.ones(4))  # would broadcast to (4,)
     with pytest.raises(ValueError, match=r"parameter 1 of group 0.*\(4,\).*\(3,\)"):
         opt.step()
     bad._grad = np.array(["x", "y", "z"])

@@ -63,7 +63,7 @@ def backward(
     for x in dict.fromkeys(wanted):  # each input once, in the order given
         g = grads.get(x)
         if g is not None:
-            x.grad = x._first_grad(g) if x.grad is None else x.grad + g
+            x._accumulate_grad(g)
 
 
 def _as_list(x: Any) -> list[Any]:

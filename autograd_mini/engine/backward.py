@@ -191,8 +191,7 @@ def _keep(node: Any, g: Any, accumulate: bool, wanted: Any, result: dict[Any, An
     if node in wanted:
         result[node] = g
     if accumulate and node._retains_grad:
-        old = node.grad
-        node.grad = node._first_grad(g) if old is None else old + g
+        node._accumulate_grad(g)  # each node kind's own (a Tensor adds in place)
 
 
 def _deliver(node: Any, accumulate: bool, wanted: Any, result: dict[Any, Any],
@@ -204,8 +203,7 @@ def _deliver(node: Any, accumulate: bool, wanted: Any, result: dict[Any, Any],
     if node in wanted:
         result[node] = g
     if accumulate:
-        old = node.grad
-        node.grad = node._first_grad(g) if old is None else old + g
+        node._accumulate_grad(g)
     if observe is not None:
         observe(node, g, [])
 

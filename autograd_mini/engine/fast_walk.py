@@ -47,9 +47,10 @@ def visit_all(order: list[Any], roots: Sequence[Any], accumulate: bool, wanted: 
         node._g = None
         if node in wanted:
             result[node] = g
-        if every_node_retains or (accumulate and node._retains_grad):
-            old = node.grad
-            node.grad = node._first_grad(g) if old is None else old + g
+        if every_node_retains:  # a Value: its float, inlined
+            node.grad = node.grad + g
+        elif accumulate and node._retains_grad:
+            node._accumulate_grad(g)
         a = node._a
         arity = op.arity
         if arity == UNARY:
@@ -101,6 +102,7 @@ def visit_all(order: list[Any], roots: Sequence[Any], accumulate: bool, wanted: 
         node._g = None
         if node in wanted:
             result[node] = g
-        if accumulate:
-            old = node.grad
-            node.grad = node._first_grad(g) if old is None else old + g
+        if every_node_retains:
+            node.grad = node.grad + g
+        elif accumulate:
+            node._accumulate_grad(g)  # a Tensor adds into its .grad in place

@@ -55,6 +55,7 @@ import numpy as np
 from ..scalar import Value
 from ..tensors.devices import _check_device, _to_args
 from ..tensors.factories import default_generator
+from ..tensors.inplace import _zero_grad
 from ..tensors.nodes import _describe, _float_dtype, _init_leaf, _to_array
 from ..tensors.tensor import Tensor
 from ..tensors.versions import _shared_counter
@@ -390,9 +391,10 @@ class Module:
 
     # ---- training helpers
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's gradient: None (PyTorch's default) or zeros."""
+        """Forget every parameter's gradient: None (PyTorch's default), or zeroed in place
+        (``set_to_none=False``; a gradient that is None stays None, as in PyTorch)."""
         for p in self.parameters():
-            p.grad = None if set_to_none else np.zeros_like(p.data)
+            _zero_grad(p, set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         """Training mode (``training = True``) for this module and all below; returns self."""
@@ -426,8 +428,8 @@ class Module:
         dt = _float_dtype(dtype, who)
         for p in self.parameters():
             p.data = p.data.astype(dt)
-            if isinstance(p.grad, np.ndarray):
-                p.grad = p.grad.astype(dt)
+            if p.grad is not None:  # converted in place: the same Tensor, as in PyTorch
+                p.grad.data = p.grad.data.astype(dt)
         for b in self.buffers():  # floating buffers only, as PyTorch
             b.data = b.data.astype(dt) if b.data.dtype.kind == "f" else b.data
         return self

@@ -7,14 +7,15 @@ instead, and it takes every case this one takes, so this file can be skipped on 
 reading.
 
 What it takes: every parameter with a gradient is a Tensor whose writable array the
-gradient array matches in class (``np.ndarray``), shape and dtype, and every group's lr is
-a Python float. At the first one that is not, it returns without having written anything.
+array of its gradient (a Tensor without history) matches in class (``np.ndarray``), shape
+and dtype, and every group's lr is a Python float. At the first one that is not, it
+returns without having written anything.
 
 What it leaves out, and why that is safe here:
 
 * the checks of ``_gradient`` (a gradient Tensor recorded with create_graph=True, a
-  Python number, a shape that would broadcast, a dtype that is not real numbers): the
-  gradients it takes are the ones ``_gradient`` hands back unchanged;
+  shape that would broadcast, a dtype that is not real numbers): the gradients it takes
+  are the ones whose array ``_gradient`` hands back unchanged;
 * computing every new value before writing any: once every gradient is taken, nothing
   left can fail (a subtraction of arrays of one shape and dtype into a writable array);
 * a state entry per parameter: plain SGD keeps none, as in PyTorch.
@@ -54,10 +55,12 @@ def fast_sgd_step(param_groups: list[dict[str, Any]]) -> bool:
         if lr.__class__ is not float:
             return False
         for p in group["params"]:
-            grad = p.grad
-            if grad is None:
+            g = p.grad  # a Tensor's, or a Value's float (declined below)
+            if g is None:
                 continue
-            data = p.data
+            if g.__class__ is not Tensor or g.requires_grad:
+                return False
+            grad, data = g._data, p._data
             if not (grad.__class__ is np.ndarray and data.__class__ is np.ndarray
                     and grad.dtype is data.dtype and grad.shape == data.shape
                     and data.flags.writeable):

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..scalar import Value
+from ..tensors.inplace import _zero_grad
 
 __all__ = ["Optimizer"]
 
@@ -96,15 +97,17 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients before the next backward pass (they accumulate otherwise).
 
-        Tensors get ``.grad = None`` (PyTorch's default) or zeros with
-        ``set_to_none=False``; Values, whose gradient is a plain float, get 0.0.
+        Tensors get ``.grad = None`` (PyTorch's default), or with ``set_to_none=False``
+        their gradient Tensor zeroed in place (``p.grad.zero_()``, detached first if it
+        has history; None stays None), as PyTorch's; Values, whose gradient is a plain
+        float, get 0.0.
         """
         for group in self.param_groups:
             for p in group["params"]:
                 if isinstance(p, Value):  # a Value's "no gradient yet" is 0.0, never None
                     p.grad = 0.0
                 else:
-                    p.grad = None if set_to_none else np.zeros_like(p.data)
+                    _zero_grad(p, set_to_none)
 
     def step(self) -> None:
         """Update every parameter that has a gradient.
@@ -178,7 +181,7 @@ class Optimizer:
 
 
 def _gradient(p: Any, opt: Optimizer, group: int, index: int) -> Any:
-    """The parameter's gradient as plain numbers, checked against its data.
+    """The parameter's gradient as plain numbers (a Tensor's array), checked against its data.
 
     A gradient recorded with create_graph=True is a node: its number is what counts. A
     gradient whose shape differs from the parameter's would broadcast into a parameter of
@@ -189,16 +192,20 @@ def _gradient(p: Any, opt: Optimizer, group: int, index: int) -> Any:
     data = p.data
     if grad.__class__ is float and data.__class__ is float:  # a Value: nothing to check
         return grad
-    if (grad.__class__ is np.ndarray and data.__class__ is np.ndarray  # a Tensor: the usual case
-            and grad.shape == data.shape and grad.dtype.kind == "f"):
-        return grad
+    arr = getattr(grad, "_data", None)  # a Tensor's numbers (the setter checked them)
+    if (arr.__class__ is np.ndarray and data.__class__ is np.ndarray  # the usual case
+            and arr.shape == data.shape and arr.dtype.kind == "f"):
+        return arr
     # the message is made only here: formatting it for every parameter of every step
     # would cost more than the checks above
     where = f"{type(opt).__name__}.step: parameter {index} of group {group}"
-    if not isinstance(grad, (float, int, np.ndarray, np.generic)) and hasattr(grad, "data"):
+    if arr is not None:
+        grad = arr
+    elif hasattr(grad, "data") and not isinstance(grad, np.ndarray):  # a Value with history
         grad = grad.data
     if isinstance(grad, bool) or not isinstance(grad, (float, int, np.ndarray, np.generic)):
-        raise TypeError(f"{where}: .grad must be a number or an array, got {type(grad).__name__}")
+        raise TypeError(f"{where}: .grad must be a number or a Tensor, got "
+                        f"{type(grad).__name__}")
     if np.shape(grad) != np.shape(p.data):
         raise ValueError(f"{where}: gradient of shape {np.shape(grad)} does not match the "
                          f"parameter's shape {np.shape(p.data)}")

@@ -214,7 +214,12 @@ class Value:
         """
         backward_pass([self], [self._seed(gradient, False, "Value.backward")], capture=())
 
-    # hooks for graph.grad: what gradient an output starts from, and how a result looks
+    # hooks for the graph walk: what gradient an output starts from, how a result looks,
+    # and how a pass's gradient is added to .grad (a float here; Tensor's adds in place)
+    def _accumulate_grad(self, g: Any) -> None:
+        """Add a pass's gradient to ``.grad``: a float is a new number, nothing to share."""
+        self.grad = self.grad + g
+
     def _seed(self, gradient: Any, create_graph: bool, who: str) -> Any:
         if gradient is None:
             g: Any = 1.0

@@ -105,22 +105,3 @@ def _one_dim(op: str, dim: Any, ndim: int) -> int:
         raise ValueError(f"{op}: dim {dim} is out of range for a tensor with {ndim} "
                          f"dimension(s) (expected {lo} to {hi})")
     return int(dim) % ndim if ndim else 0
-
-
-def _check_grad(value: Any, dtype: np.dtype[Any], shape: Shape) -> None:
-    """What ``t.grad = value`` accepts, as in PyTorch: None, or an array (a Tensor after
-    ``backward(create_graph=True)``) of the tensor's dtype and shape; raises otherwise."""
-    arr = getattr(value, "data", None) if type(value).__name__ == "Tensor" else value
-    if not isinstance(arr, (np.ndarray, np.generic)):
-        raise TypeError(f"Tensor.grad must be a NumPy array of the tensor's dtype ({dtype}) "
-                        f"and shape {shape}, or None; got {type(value).__name__}")
-    if arr.dtype != dtype:
-        raise RuntimeError(
-            f"Tensor.grad: cannot assign a gradient of dtype {arr.dtype} to a tensor of dtype "
-            f"{dtype}; the gradient must have the tensor's dtype (as in PyTorch), or an "
-            f"optimizer step would turn the tensor into {arr.dtype}. Convert it, e.g. "
-            "t.grad = g.astype(t.dtype)")
-    if arr.shape != shape:
-        raise RuntimeError(
-            f"Tensor.grad: cannot assign a gradient of shape {arr.shape} to a tensor of shape "
-            f"{shape}; the gradient must have the tensor's shape (as in PyTorch)")

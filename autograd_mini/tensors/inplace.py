@@ -96,6 +96,19 @@ class _InPlace(_TensorParts):
         return self._write("clamp_", None, lambda x, o: np.clip(x, lo, hi))
 
 
+def _zero_grad(p: Tensor, set_to_none: bool) -> None:
+    """``zero_grad`` for one parameter, as PyTorch's: ``.grad = None``, or with
+    ``set_to_none=False`` its gradient Tensor zeroed in place, the same object (detached
+    first if it has history); a gradient that is None stays None."""
+    g = p.grad
+    if g is None or set_to_none:
+        p.grad = None
+        return
+    if g.requires_grad:  # recorded with create_graph: keep the numbers, drop the history
+        g = p.grad = g.detach()
+    g._set_data(np.zeros_like(g._data))  # zero_() without its checks: one counted edit
+
+
 def _scalar(op: str, name: str, v: Any) -> float:
     c = _number(v)
     if c is None:

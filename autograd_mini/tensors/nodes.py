@@ -453,3 +453,78 @@ def _number_node(rule: Rule, t: Tensor, x: Any, reflected: bool = False) -> Tens
     tensor keeps its number in the node instead: the unary rules ADD_C ...)"""
     c = _as_tensor(x, t, rule.name)
     return _binary_node(rule, c, t) if reflected else _binary_node(rule, t, c)
+
+
+def _check_grad(value: Any, dtype: np.dtype[Any], shape: Shape) -> None:
+    """What ``t.grad = value`` accepts, as in PyTorch: None, or a Tensor of the tensor's dtype
+    and shape; raises otherwise (TypeError for a non-Tensor, RuntimeError for a mismatch)."""
+    if not isinstance(value, Tensor):
+        kind = "numpy.ndarray" if isinstance(value, np.ndarray) else type(value).__name__
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type {kind} "
+            f"(Tensor.grad, as in PyTorch); wrap it: t.grad = autograd_mini.tensor(g, "
+            f"dtype=t.dtype), a Tensor of the tensor's dtype ({dtype}) and shape {shape}")
+    arr = value.data
+    if arr.dtype != dtype:
+        raise RuntimeError(
+            f"Tensor.grad: assigned grad has data of a different type: cannot assign a "
+            f"gradient of dtype {arr.dtype} to a tensor of dtype {dtype}; the gradient must "
+            f"have the tensor's dtype (as in PyTorch), or an optimizer step would turn the "
+            f"tensor into {arr.dtype}. Convert it, e.g. t.grad = g.to(t.dtype)")
+    if arr.shape != shape:
+        raise RuntimeError(
+            f"Tensor.grad: assigned grad has data of a different size: cannot assign a "
+            f"gradient of shape {arr.shape} to a tensor of shape {shape}; the gradient must "
+            "have the tensor's shape (as in PyTorch)")
+
+
+# ------------------------------------------------------------- NumPy's operators on a Tensor
+# ufunc -> (the Tensor's method for t OP x, the one for x OP t)
+_OPERATORS = {
+    np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"), np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.power: ("__pow__", "__rpow__"), np.matmul: ("__matmul__", "__rmatmul__"),
+    np.equal: ("__eq__", "__eq__"), np.not_equal: ("__ne__", "__ne__"),
+    np.less: ("__lt__", "__gt__"), np.greater: ("__gt__", "__lt__"),
+    np.less_equal: ("__le__", "__ge__"), np.greater_equal: ("__ge__", "__le__"),
+    np.bitwise_and: ("__and__", "__rand__"), np.bitwise_or: ("__or__", "__ror__"),
+    np.bitwise_xor: ("__xor__", "__rxor__"),
+}
+
+
+def _array_ufunc(self: Any, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """``Tensor.__array_ufunc__``: what NumPy does when a Tensor is an operand of its own.
+
+    * ``arr - t``, ``2.0 * t`` with a NumPy array or scalar on the left: the Tensor's
+      reflected operator (``t.__rsub__(arr)``), so the result is a Tensor in the graph,
+      exactly as ``t - arr`` would be one.
+    * ``arr -= t`` (NumPy writes into its own array, ``out=``), e.g. ``p.data -= lr * p.grad``:
+      the Tensor's numbers are used, in place, as NumPy would use another array's. The
+      result is an array, where no history can go (a Tensor that requires grad gives its
+      numbers, as ``t.data`` would).
+    * any other NumPy function (``np.exp(t)``, ``np.isfinite(t.grad)``): NumPy's own, on
+      the numbers of a Tensor that needs no grad (as ``np.asarray(t)`` gives them), and an
+      array comes back. A Tensor that requires grad is refused, as ``t.numpy()`` refuses
+      it: NumPy would drop its history (use the Tensor's method, ``t.exp()``).
+    """
+    out = kwargs.get("out")
+    if method == "__call__":
+        if out is not None and all(o.__class__ is np.ndarray for o in out):
+            return ufunc(*[x._data if isinstance(x, Tensor) else x for x in inputs], **kwargs)
+        names = _OPERATORS.get(ufunc)
+        if names is not None and not kwargs and len(inputs) == 2:
+            a, b = inputs
+            if isinstance(a, Tensor):
+                return getattr(a, names[0])(b)
+            return getattr(b, names[1])(a)
+    if out is not None and not all(o.__class__ is np.ndarray for o in out):
+        return NotImplemented  # NumPy cannot write into a Tensor: its TypeError
+    for x in inputs:
+        if isinstance(x, Tensor) and x.requires_grad:
+            what = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+            raise TypeError(
+                f"{what}: this Tensor requires grad, so NumPy would see its numbers without "
+                f"their history (refused, as in PyTorch); use the Tensor's own method "
+                f"(t.exp(), t.abs() ...), or {what}(t.detach()) for the numbers")
+    arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    return getattr(ufunc, method)(*arrays, **kwargs)

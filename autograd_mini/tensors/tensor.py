@@ -20,17 +20,24 @@ Constants. How an operand that needs no gradient rides in the graph:
   node and no arithmetic. A Tensor made from data (the batch ``x`` in
   ``x @ W``) is the same case: ``x @ W`` never computes a gradient for ``x``.
 
-Gradients. ``.grad`` is a NumPy array (or None before the first backward), as
-the optimizers expect; ``backward()`` adds to it, as in PyTorch. It has the
-tensor's dtype and shape: assigning another (``p.grad = np.ones(2)`` for a
-float32 ``p``) is refused, as PyTorch refuses it. The array in
-``.grad`` belongs to that tensor alone, never shared with another tensor's
+Gradients. ``.grad`` is a Tensor (or None before the first backward), as in
+PyTorch: of the tensor's dtype and shape, with ``requires_grad=False``, and the same
+object on every read, so ``x.grad.zero_()``, ``x.grad.numpy()``, ``np.asarray(x.grad)``
+and ``x.grad + 1`` all work. ``backward()`` adds to it *in place*, as PyTorch's
+AccumulateGrad: after ``g = x.grad; loss.backward()``, ``g is x.grad`` and ``g`` holds the
+sum. What may be assigned is what PyTorch accepts: None, or a Tensor of the tensor's
+dtype and shape (``p.grad = np.ones(2)`` is a TypeError: wrap it with
+``autograd_mini.tensor``; a float64 gradient for a float32 ``p`` a RuntimeError). The
+numbers in ``.grad`` belong to that tensor alone, never shared with another tensor's
 ``.grad`` or with the caller's ``gradient=`` argument, so editing one ``.grad`` in
 place cannot change another (a gradient buffer the backward pass made is kept
-without a copy, as PyTorch does; anything that might be shared is copied).
-With ``backward(create_graph=True)`` the backward pass is itself recorded and
-``.grad`` holds a Tensor *with history* (as PyTorch's does), so it can be
-differentiated again; ``grad()`` returns Tensors in both cases.
+without a copy, as PyTorch does; anything that might be shared is copied). The
+update idioms ``p.data -= lr * p.grad`` (NumPy writes into ``p.data``: see
+``Tensor.__array_ufunc__``), ``p.data -= lr * p.grad.data`` and, under ``no_grad()``,
+``p -= lr * p.grad`` all work. With ``backward(create_graph=True)`` the backward pass
+is itself recorded and ``.grad`` holds a Tensor *with history* (as PyTorch's does),
+so it can be differentiated again (a recorded pass adds out of place, ``old + g``, as
+PyTorch's does); ``grad()`` returns Tensors in both cases.
 
 Dtypes. A Tensor holds float64, float32, int64, int32 or bool numbers; only the
 floating ones carry gradients (``requires_grad=True`` on another raises a RuntimeError,
@@ -69,7 +76,7 @@ import numpy as np
 from ..engine import Rule, backward_pass, is_grad_enabled
 from ..scalar import Value
 from . import factories, formulas, functions, inplace, integers, methods, nodes
-from .arguments import Shape, _broadcast_shapes, _check_grad
+from .arguments import Shape, _broadcast_shapes
 from .devices import CPU as _CPU
 from .devices import _check_device, _to_args
 from .devices import device as _device
@@ -79,9 +86,11 @@ from .inplace import _InPlace
 from .integers import _IntegerOps
 from .methods import _Elementwise, _normalize_index, _Products, _Reductions, _ShapeChanges
 from .nodes import (
+    _array_ufunc,
     _as_tensor,
     _binary_node,
     _cast,
+    _check_grad,
     _check_integer_op,
     _constant,
     _data_array,
@@ -128,9 +137,6 @@ class _Size(int):
         return self.shape if dim is None else self.shape[dim]
 
 
-_ndarray = np.ndarray  # (a module global: one lookup fewer in the .grad setter)
-
-
 class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _IntegerOps):
     """An array that remembers how it was computed, so it can compute gradients.
 
@@ -141,8 +147,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
     Tensor(5., op='sum')
     >>> loss.backward()
     >>> W.grad                        # the row that relu zeroed gets no gradient
-    array([[1., 2.],
-           [0., 0.]])
+    Tensor([[1., 2.],
+            [0., 0.]])
 
     ``Tensor(data)`` copies ``data`` (numbers, nested lists, NumPy arrays) into a
     new float64 array, or float32 when ``data`` is float32 or ``dtype`` says so;
@@ -153,7 +159,8 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
 
     __slots__ = ("_data", "_grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
                  "_g", "_version_counter", "_saved_versions", "__weakref__")
-    __array_ufunc__ = None  # NumPy operands on the left defer to our reflected operators
+    # NumPy hands us its operators with an array on the left (arr - t, arr -= t): nodes.py
+    __array_ufunc__ = _array_ufunc
     __hash__ = object.__hash__  # identity: the graph walk keeps nodes in sets and dicts
     # the backward pass asks before it starts: were operands edited in place since?
     _check_graph = staticmethod(_check_versions)
@@ -220,19 +227,19 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
 
-    # .grad is a property so that a gradient of another dtype or shape is refused when it is
-    # assigned, as in PyTorch (an optimizer step would otherwise turn a float32 parameter into
-    # float64). The backward pass's own writes have the tensor's dtype and shape: one test.
+    # .grad is a property so that what is assigned is checked, as in PyTorch: a Tensor of this
+    # tensor's dtype and shape, or None (an optimizer step would otherwise turn a float32
+    # parameter into float64). The backward pass writes the slot itself (_accumulate_grad).
     def _set_grad(self, value: Any) -> None:
         if value is not None:
             data = self._data
-            if (value.__class__ is not _ndarray or value.dtype is not data.dtype
-                    or value.shape != data.shape):
+            if (value.__class__ is not Tensor or value._data.dtype is not data.dtype
+                    or value._data.shape != data.shape):
                 _check_grad(value, data.dtype, data.shape)
         self._grad = value
 
     grad = property(operator.attrgetter("_grad"), _set_grad,
-                    doc="The gradient: a NumPy array of the tensor's dtype and shape, or None.")
+                    doc="The gradient: a Tensor of the tensor's dtype and shape, or None.")
 
     @staticmethod
     def _subtract_data(steps: Sequence[tuple[Tensor, Any]]) -> None:
@@ -501,8 +508,33 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
         g = np.asarray(g)
         return _leaf(g if g.flags.writeable and g.base is None else g.copy())
 
-    def _first_grad(self, g: Any) -> Any:
-        """What ``.grad`` becomes when it was None: an array no one else holds.
+    def _accumulate_grad(self, g: Any) -> None:
+        """Add a backward pass's gradient ``g`` to ``.grad``, as PyTorch's AccumulateGrad.
+
+        The first gradient becomes ``.grad`` (see _first_grad). After that, a plain pass adds
+        into the numbers of a leaf's Tensor already in ``.grad``, so a reference to it taken
+        before (``g = x.grad``) sees the sum; the edit counts in its version, as any in-place
+        edit does. A recorded pass (create_graph, ``g`` a Tensor) makes a new Tensor,
+        ``old + g``, with history, and so does a non-leaf's ``retain_grad()``: both as
+        PyTorch does.
+        """
+        old = self._grad
+        if old is None:
+            self._grad = self._first_grad(g)
+        elif g.__class__ is Tensor:
+            self._grad = old + g
+        elif self._op is not None:  # a retained non-leaf gradient: a new Tensor
+            self._grad = _leaf(np.asarray(old._data + g))
+        else:
+            data = old._data
+            if data.flags.writeable:
+                np.add(data, g, out=data)
+                old._set_data(data)  # the same array: counted as one edit
+            else:  # e.g. a read-only array given to from_numpy: a new one
+                old.data = data + g
+
+    def _first_grad(self, g: Any) -> Tensor:
+        """What ``.grad`` becomes when it was None: a Tensor over an array no one else holds.
 
         A leaf's gradient array that owns its memory (``base is None``) can have
         reached only this leaf (see _passed_on), so it is kept as it is, as PyTorch
@@ -512,11 +544,11 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
         and is kept as it is (as in PyTorch).
         """
         if g.__class__ is Tensor:
-            return g
-        if (self._op is None and g.__class__ is np.ndarray and g.base is None
+            return g  # type: ignore[no-any-return]
+        if not (self._op is None and g.__class__ is np.ndarray and g.base is None
                 and g.flags.writeable):
-            return g
-        return np.array(g, dtype=self.data.dtype, copy=True)
+            g = np.array(g, dtype=self._data.dtype, copy=True)
+        return _leaf(g)
 
     # ---- arithmetic: a tensor or array operand makes a binary node, a number a unary one
     def __add__(self, other: Any) -> Any:

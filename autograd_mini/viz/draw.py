@@ -673,6 +673,8 @@ def _grad_text(node: Any, grads: Mapping[Any, Any] | None, digits: int | None,
 
 
 def _summary_or_number(g: Any, digits: int | None) -> str:
+    if is_tensor(g):  # a Tensor's .grad is a Tensor: show its numbers
+        g = g.data
     if isinstance(g, np.ndarray) and g.size != 1:
         return summarize(g, digits)
     return _number(_plain(g), digits) if g is not None else "None"
