@@ -131,6 +131,12 @@ def _randint_args(who: str, args: tuple[Any, ...], low: Any, high: Any,
     The positional arguments are, in order: (low, high, size) when there are three;
     (low, high) when size is given by name, else (high, size); high, or low when high is
     given by name."""
+    if low is not None and high is None and args:
+        # PyTorch's two signatures are (high, size) and (low, high, size): low by name
+        # with high by position fits neither (randint(10, (2,), low=1) is ambiguous)
+        raise TypeError(f"{who}: low was given by name and high by position; give both by "
+                        "name, randint(low=1, high=10, size=(2,)), or both by position, "
+                        "randint(1, 10, (2,))")
     named = {"low": low, "high": high, "size": size}
     if len(args) == 3:
         order = ["low", "high", "size"]
