@@ -88,7 +88,8 @@ def _rng(generator: Any, who: str) -> np.random.Generator:
         return default_generator()
     if not isinstance(generator, np.random.Generator):
         raise TypeError(f"{who}: generator must be an autograd_mini.Generator (or a NumPy "
-                        f"np.random.Generator), got {_describe(generator)}")
+                        f"np.random.Generator), got {_describe(generator)}; e.g. "
+                        "generator=autograd_mini.Generator().manual_seed(0)")
     return generator
 
 
