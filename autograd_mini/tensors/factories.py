@@ -88,11 +88,12 @@ def _size_arg(size: tuple[Any, ...], who: str, by_name: Any = None) -> Shape:
     return shape
 
 
-def _generator_arg(generator: Any, who: str) -> np.random.Generator:
-    """The stream to draw from: ``generator=``, or the default one (see manual_seed)."""
+def _generator_arg(generator: Any, who: str, method: str) -> np.random.Generator:
+    """The stream to draw from: ``generator=``, or the default one (see manual_seed).
+    Anything with the NumPy generator's ``method`` will do (a test's stand-in too)."""
     if generator is None:
         return default_generator()
-    if not hasattr(generator, "bit_generator"):  # an np.random.Generator, without importing
+    if not callable(getattr(generator, method, None)):
         raise TypeError(f"{who}: generator must be an autograd_mini.Generator (or a NumPy "
                         f"np.random.Generator), got {_describe(generator)}; e.g. "
                         "generator=autograd_mini.Generator().manual_seed(0)")
@@ -219,7 +220,7 @@ def randn(*sizes: Any, size: Any = None, generator: np.random.Generator | None =
     :func:`zeros`: ``randn(2, 3)``, ``randn((2, 3))`` or ``randn(size=(2, 3))``."""
     dt = _factory_dtype(dtype, device, "randn")
     shape = _size_arg(sizes, "randn", size)
-    data = _generator_arg(generator, "randn").standard_normal(shape, dtype=dt)
+    data = _generator_arg(generator, "randn", "standard_normal").standard_normal(shape, dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "randn")
 
 
@@ -228,7 +229,7 @@ def rand(*sizes: Any, size: Any = None, generator: np.random.Generator | None = 
     """Uniform samples in [0, 1) (seeded like :func:`randn`; the size as for :func:`zeros`)."""
     dt = _factory_dtype(dtype, device, "rand")
     shape = _size_arg(sizes, "rand", size)
-    data = _generator_arg(generator, "rand").random(shape, dtype=dt)
+    data = _generator_arg(generator, "rand", "random").random(shape, dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "rand")
 
 
