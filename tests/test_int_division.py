@@ -259,3 +259,24 @@ def test_graphs_through_masks_and_remainders_are_drawn_and_explained() -> None:
     assert "//" in am.draw(q).source
     with pytest.raises(RuntimeError, match="derivative for floor_divide"):
         am.explain(q, w)
+
+
+def test_requires_grad_on_an_integer_tensor_is_refused() -> None:
+    """PyTorch refuses the assignment itself; here requires_grad_() and requires_grad= refuse
+    at once and the assignment at the first operation (README, the differences table), so
+    no integer gradient is ever computed."""
+    t = torch.tensor([1, 2])
+    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+        t.requires_grad = True
+    for make in (lambda: am.tensor([1, 2], requires_grad=True),
+                 lambda: am.tensor([1, 2]).requires_grad_(),
+                 lambda: am.zeros(2, dtype=am.bool, requires_grad=True)):
+        with pytest.raises(RuntimeError, match="only Tensors of floating point"):
+            make()
+    ours = am.tensor([1, 2])
+    ours.requires_grad = True
+    for op in (lambda x: x * 2, lambda x: x.sum(), lambda x: x[0], lambda x: x % 2,
+               lambda x: -x):
+        with pytest.raises(RuntimeError, match="an operand is a tensor of dtype int64 with "
+                                               "requires_grad=True"):
+            op(ours)
