@@ -932,9 +932,19 @@ def _pairwise_loss(fn: Callable[..., Any], ok_x: Callable[[Any], bool] = lambda 
     return build
 
 
+def _off_whole(a: Any, b: Any, gap: float = 0.05) -> bool:
+    """Whether every a / b is at least ``gap`` from a whole number (off the remainders'
+    jumps, so that a central difference sees the smooth part)."""
+    import numpy as np
+
+    q = np.asarray(a) / np.asarray(b)
+    return bool(np.all(np.abs(q - np.round(q)) >= gap))
+
+
 def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
     """Every Tensor op (but dtype casts: float32 rounding swamps a central difference; the
-    float32 tests cover them), with the operands where it is smooth."""
+    float32 tests cover them; and a // b, which has no derivative, as in PyTorch), with the
+    operands where it is smooth."""
     import numpy as np
 
     import autograd_mini as am
@@ -972,6 +982,13 @@ def _tensor_ops() -> list[tuple[str, Callable[[Any, Nodes], Built]]]:
         ("pow", _binary_op(lambda a, b: a**b, lambda a: pos(a) and bool(np.all(a <= 5)),
                            # no exponent exactly 0: see "pow" in _value_ops
                            lambda a, b: bool(np.all((np.abs(b) <= 3) & (b != 0))))),
+        # the remainders are smooth away from their jumps, where a / b is a whole number (the
+        # dividend moved by 0.1234, so that the simplest operands, equal ones or a multiple,
+        # are off the jumps too)
+        ("remainder", _binary_op(lambda a, b: (a + 0.1234) % b,
+                                 ok=lambda a, b: nonzero(b) and _off_whole(a + 0.1234, b))),
+        ("fmod", _binary_op(lambda a, b: (a + 0.1234).fmod(b),
+                            ok=lambda a, b: nonzero(b) and _off_whole(a + 0.1234, b))),
         ("maximum", _binary_op(am.maximum, ok=lambda a, b: _away(a - b, (0.0,)))),
         ("minimum", _binary_op(am.minimum, ok=lambda a, b: _away(a - b, (0.0,)))),
         ("where", _where),

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_mini import Tensor, Value, grad, optim
+from autograd_mini import Tensor, Value, grad, optim, tensor
 from autograd_mini.engine import backward as backward_module
 from autograd_mini.engine import fast_walk
 from autograd_mini.nn import functional as F
@@ -275,7 +275,7 @@ def _cross_entropy_loss_and_grad(x: np.ndarray[Any, Any], target: Any,
 
 # the general path's ways to the same labels and the same loss: other kinds of labels, an
 # ignore_index that no label equals, a weight of ones (which multiplies by exactly 1.0)
-GENERAL_PATH = ["list", "int32", "whole_floats", "ignore_index", "weight_ones"]
+GENERAL_PATH = ["list", "int32", "int64_tensor", "ignore_index", "weight_ones"]
 SHAPES = [(1, 1), (1, 5), (7, 1), (9, 4), (64, 10), (200, 37)]
 
 
@@ -290,7 +290,7 @@ def _general_target(how: str, y: np.ndarray[Any, Any], c: int,
     if how == "weight_ones":
         return y, y, {"weight": np.ones(c)}
     other = {"list": y.tolist(), "int32": y.astype(np.int32),
-             "whole_floats": Tensor(y.astype(float))}[how]
+             "int64_tensor": tensor(y)}[how]
     return y, other, {}
 
 
@@ -334,7 +334,7 @@ def test_cross_entropy_flat_picks_equal_the_general_path_in_a_recorded_backward(
 @pytest.mark.parametrize("other_labels", [
     lambda y: y.tolist(),  # a list
     lambda y: y.astype(np.int32),
-    lambda y: Tensor(y.astype(float)),  # whole-number floats in a Tensor
+    lambda y: tensor(y),  # an int64 Tensor
 ])
 def test_cross_entropy_takes_a_short_path_with_the_same_numbers(other_labels: Any) -> None:
     # a batch with int64 labels skips the general path's layers (batch_picks): every other

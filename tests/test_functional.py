@@ -65,19 +65,25 @@ def test_cross_entropy_of_huge_logits_is_finite() -> None:
     assert x.grad.tolist() == [[0.5, -0.5], [-0.5, 0.5]]
 
 
-def test_class_labels_may_be_lists_ints_or_whole_floats() -> None:
+def test_class_labels_may_be_lists_or_int_arrays_but_not_floats() -> None:
     x = Tensor(np.zeros((2, 3)))
     ref = F.cross_entropy(x, np.array([0, 2])).item()
     assert F.cross_entropy(x, [0, 2]).item() == ref
     assert F.cross_entropy(x, am.tensor([0, 2])).item() == ref  # an int64 Tensor
-    assert F.cross_entropy(x, Tensor([0.0, 2.0])).item() == ref  # whole floats (PyTorch refuses)
+    assert F.cross_entropy(x, np.array([0, 2], dtype=np.int32)).item() == ref
     assert F.cross_entropy(Tensor(np.zeros(3)), 1).item() == pytest.approx(np.log(3))
+    # whole numbers as floats are not class indices, in PyTorch either
+    for floats in (Tensor([0.0, 2.0]), np.array([0.0, 2.0]), [0.0, 2.0]):
+        with pytest.raises(RuntimeError, match="expected target dtype to be Long"):
+            F.cross_entropy(x, floats)
 
 
 @pytest.mark.parametrize("target, error, message", [
     ([0, 3], ValueError, r"target 3 at position \(1,\) is out of range for 3 classes"),
     ([0, -1], ValueError, r"target -1 at position \(1,\) is out of range"),
-    ([0.5, 1.0], TypeError, "class indices must be whole numbers"),
+    ([0.5, 1.0], RuntimeError, "expected target dtype to be Long \\(int64\\) for class indices, "
+                               "but got float64"),
+    ([True, False], RuntimeError, "but got bool"),
     ([[0], [1]], ValueError, r"target should have shape \(2,\) \(one class index per row\), "
                              r"got \(2, 1\)"),
     (["a", "b"], TypeError, "integer class indices"),
@@ -193,8 +199,6 @@ def test_losses_need_tensors() -> None:
 @pytest.mark.parametrize("label, shown", [
     (2**63, "9223372036854775808"),
     (-2**70, "-1180591620717411303424"),
-    (1e20, "1e+20"),
-    (-1e19, "-1e+19"),
     (np.uint64(2**63), "9223372036854775808"),
 ])
 def test_a_label_beyond_int64_is_named_as_given(loss: Any, label: Any, shown: str) -> None:
@@ -209,10 +213,8 @@ def test_a_label_beyond_int64_is_named_as_given(loss: Any, label: Any, shown: st
 
 
 @pytest.mark.parametrize("target, shown", [
-    (np.array([0, 1e20]), "1e+20"),
     (np.array([0, 2**63], dtype=np.uint64), "9223372036854775808"),
     (np.array([0, -2**70]), "-1180591620717411303424"),  # an object array of Python ints
-    (np.array([0, 2**63]), "9.223372036854776e+18"),  # NumPy made it float64: that number
 ])
 def test_a_label_array_beyond_int64_is_named_as_it_holds_it(target: Any, shown: str) -> None:
     with pytest.raises(ValueError, match=rf"target {re.escape(shown)} at position \(1,\)"):

@@ -15,7 +15,8 @@ import autograd_mini as am
 from autograd_mini import Tensor
 
 DTYPES = ["bool", "int32", "int64", "float32", "float64"]
-OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow]
+OPS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.floordiv,
+       operator.mod]
 OTHERS: list[Any] = ["tensor", "0-d", 2, 0.5, True]
 DATA = {"bool": [True, False, True], "int32": [1, 2, 3], "int64": [2, 1, 3],
         "float32": [0.5, 1.5, 2.0], "float64": [1.25, 2.0, 0.75]}

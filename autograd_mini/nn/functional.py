@@ -166,6 +166,7 @@ def _class_indices(op: str, target: Any, input: Tensor,
     n_classes = shape[0] if len(shape) == 1 else shape[1]
     t = target.data if target.__class__ is Tensor else target
     if t.__class__ is not np.ndarray or t.dtype is not _INT64 or not t.flags.c_contiguous:
+        _check_label_dtype(op, target, input)
         t = _as_labels(op, t, n_classes, ignore_index)
     else:  # a copy: editing the caller's labels later must not change the backward pass
         t = t.copy()
@@ -183,6 +184,37 @@ def _class_indices(op: str, target: Any, input: Tensor,
     return t, in_range
 
 
+def _check_label_dtype(op: str, target: Any, input: Tensor) -> None:
+    """Class indices must be integers, as PyTorch requires (a RuntimeError otherwise): an
+    int64 Tensor (PyTorch's Long), or for convenience a NumPy integer array or a list of
+    ints (what ``tensor(labels)`` makes int64). Float labels are refused even when they are
+    whole numbers: a float target is read as class probabilities, which must then have the
+    input's shape, so ``[0.0, 2.0]`` is not the class indices 0 and 2 in PyTorch either."""
+    if isinstance(target, Tensor):
+        dt = target.data.dtype
+        if dt == _INT64:
+            return
+    else:
+        arr = target if isinstance(target, np.ndarray) else np.asarray(target)
+        dt = arr.dtype
+        if dt.kind not in "fbc":  # ints of any width, and what _as_labels sorts out
+            return
+        if dt.kind == "f" and arr is not target and _all_ints(target):
+            return  # Python ints beyond int64, which NumPy made floats: _as_labels names them
+    hint = (f"give the class indices as int64 (target.long(), or np.asarray(y, dtype=np."
+            f"int64)), or class probabilities as a float target of the input's shape "
+            f"{tuple(input.shape)}") if op == "cross_entropy" else (
+            "give the class indices as int64 (target.long(), or np.asarray(y, dtype=np.int64))")
+    raise RuntimeError(f"{op}: expected target dtype to be Long (int64) for class indices, "
+                       f"but got {dt}; {hint}")
+
+
+def _all_ints(data: Any) -> bool:
+    """Whether a list (or number) holds only ints, not floats or bools."""
+    return all(isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+               for x in np.asarray(data, dtype=object).flat)
+
+
 def _out_of_range(op: str, label: Any, pos: tuple[int, ...], n_classes: int,
                   ignore_index: int) -> ValueError:
     return ValueError(f"{op}: target {label} at position {pos} is out of range for "
@@ -194,21 +226,18 @@ _I64_MIN, _I64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
 
 
 def _as_labels(op: str, t: Any, n_classes: int, ignore_index: int) -> np.ndarray[Any, Any]:
-    """Labels given as a list, another integer type or whole-number floats, as int64.
-
-    A label that int64 cannot hold (2**63, 1e20) is named as given, not as it would wrap."""
+    """Labels given as a list or another integer type (checked by _check_label_dtype), as
+    int64. A label that int64 cannot hold (2**63) is named as given, not as it would wrap."""
     given, t = t, np.asarray(t)
+    if t.dtype.kind == "f" and not isinstance(given, np.ndarray):
+        t = np.asarray(given, dtype=object)  # ints that NumPy made floats: as they were given
     kind = t.dtype.kind
-    if kind == "f":  # whole numbers stored as floats (Tensors always hold floats)
-        if not np.all(np.isfinite(t)) or np.any(t != np.round(t)):
-            raise TypeError(f"{op}: class indices must be whole numbers, got {_describe(t)}; "
-                            "for class probabilities give a target of the input's shape")
-        too_large = (t >= 2.0 ** 63) | (t < -2.0 ** 63)
-    elif kind == "u":
+    if kind == "u":
         too_large = t > _I64_MAX
-    elif kind == "O" and all(isinstance(x, int) and not isinstance(x, bool) for x in t.flat):
-        # Python ints beyond int64 (NumPy keeps them as objects)
-        too_large = np.array([not _I64_MIN <= x <= _I64_MAX for x in t.flat]).reshape(t.shape)
+    elif kind == "O" and _all_ints(t):
+        # Python ints beyond int64 (NumPy keeps them as objects), or mixed with NumPy's
+        too_large = np.array([not _I64_MIN <= int(x) <= _I64_MAX for x in t.flat]
+                             ).reshape(t.shape)
     elif kind not in "ib":
         raise TypeError(f"{op}: target must hold integer class indices, got {_describe(t)}")
     else:
@@ -321,7 +350,8 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, ignore_index: int =
     """Negative log-likelihood: -input[i, target_i], for log-probabilities ``input``.
 
     ``input`` has shape (N, C) (or (C,), or (N, C, d1, ...)); ``target`` holds
-    class indices 0..C-1 (an int array; whole-number floats are accepted too).
+    class indices 0..C-1: an int64 Tensor, or a NumPy integer array or list of ints (float
+    labels are a RuntimeError, as in PyTorch, even whole numbers).
     ``weight`` (C,) rescales each class; targets equal to ``ignore_index`` count
     for nothing. 'mean' divides by the total weight of the counted targets, as
     PyTorch does.
@@ -339,7 +369,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     ``nll_loss(log_softmax(input, 1), target)``, as in PyTorch, recorded as one
     node whose gradient is the textbook (softmax - one_hot) / N; or class
     probabilities of the input's shape (soft labels), giving
-    ``-(target * log_softmax(input)).sum(1)`` per example.
+    ``-(target * log_softmax(input)).sum(1)`` per example. As in PyTorch the shape decides:
+    a target of the input's shape is probabilities (so it must be floating point), any
+    other is class indices (so it must be integers: ``[0.0, 2.0]`` is a RuntimeError).
     """
     if (input.__class__ is Tensor and target.__class__ is np.ndarray and weight is None
             and reduction == "mean"):
@@ -350,7 +382,17 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     op = "cross_entropy"
     dim = _class_axis(op, input, reduction)
     t = target.data if isinstance(target, Tensor) else target
-    if getattr(t, "shape", None) == input.shape and np.asarray(t).dtype.kind == "f":
+    if getattr(t, "shape", None) == input.shape:  # class probabilities, as in PyTorch
+        if np.asarray(t).dtype.kind != "f":
+            raise RuntimeError(f"{op}: Expected floating point type for target with class "
+                               f"probabilities, got {np.asarray(t).dtype}: a target of the "
+                               f"input's shape {tuple(input.shape)} holds probabilities; for "
+                               f"class indices give one per row, of shape "
+                               f"{tuple(input.shape[:1] + input.shape[2:])}")
+        if ignore_index != -100:
+            raise RuntimeError(f"{op}: ignore_index is not supported for floating point "
+                               "target (class probabilities); give class indices to ignore "
+                               "some, or a probability row of zeros")
         probs = target if isinstance(target, Tensor) else Tensor(t, dtype=input.dtype)
         prod = input.log_softmax(dim) * probs
         if weight is not None:

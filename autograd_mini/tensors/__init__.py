@@ -15,10 +15,11 @@ Read in this order:
   shape changes
 * ``nodes.py``              how a node is made (``_make``), leaves, conversions of operands
 * ``versions.py``           the in-place check: what was edited since the forward pass
-* ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like
+* ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like,
+  empty_like, full_like
 * ``function_forms.py``     sin(x), sum(x, dim) ...: the function spellings of the methods
 * ``inplace.py``            add_, mul_, zero_, fill_, copy_, clamp_: in-place edits
-* ``factories.py``          zeros, ones, full, randn, rand, arange, linspace, from_numpy,
+* ``factories.py``          zeros, ones, empty, full, randn, rand, arange, linspace, from_numpy,
   as_tensor, manual_seed
 * ``generators.py``         Generator (PyTorch's name for a seeded random stream)
 * ``sampling.py``           randint, randint_like, randperm, multinomial (loaded on first use)
@@ -37,6 +38,7 @@ from .factories import (
     arange,
     as_tensor,
     double,
+    empty,
     float32,
     float64,
     from_numpy,
@@ -60,6 +62,8 @@ from .function_forms import (
     cumsum,
     dot,
     exp,
+    floor_divide,
+    fmod,
     log,
     matmul,
     max,
@@ -70,13 +74,25 @@ from .function_forms import (
     pow,
     prod,
     relu,
+    remainder,
     sigmoid,
     sin,
     sqrt,
     sum,
     tanh,
 )
-from .functions import cat, concatenate, maximum, minimum, ones_like, stack, where, zeros_like
+from .functions import (
+    cat,
+    concatenate,
+    empty_like,
+    full_like,
+    maximum,
+    minimum,
+    ones_like,
+    stack,
+    where,
+    zeros_like,
+)
 
 RULES = {**rules_arithmetic.RULES, **rules_reductions.RULES, **rules_shape.RULES,
          **rules_losses.RULES}
@@ -96,11 +112,16 @@ __all__ = [
     "device",
     "dot",
     "double",
+    "empty",
+    "empty_like",
     "exp",
     "float32",
     "float64",
+    "floor_divide",
+    "fmod",
     "from_numpy",
     "full",
+    "full_like",
     "int32",
     "int64",
     "linspace",
@@ -122,6 +143,7 @@ __all__ = [
     "rand",
     "randn",
     "relu",
+    "remainder",
     "sigmoid",
     "sin",
     "sqrt",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exi
     from .generators import Generator
     from .tensor import Tensor
 
-__all__ = ["arange", "as_tensor", "double", "float32", "float64", "from_numpy", "full",
+__all__ = ["arange", "as_tensor", "double", "empty", "float32", "float64", "from_numpy", "full",
            "int32", "int64", "linspace", "long", "manual_seed", "ones", "rand", "randn",
            "tensor", "zeros"]
 
@@ -68,7 +68,17 @@ def manual_seed(seed: int) -> Generator:
     return default_generator().manual_seed(seed)
 
 
-def _size_arg(size: tuple[Any, ...], who: str) -> Shape:
+def _size_arg(size: tuple[Any, ...], who: str, by_name: Any = None) -> Shape:
+    """The shape a factory makes, given as PyTorch takes it: positionally, ``zeros(2, 3)`` or
+    ``zeros((2, 3))``, or by name, ``zeros(size=(2, 3))`` (then a tuple or list of ints)."""
+    if by_name is not None:
+        if size:
+            raise TypeError(f"{who}() got multiple values for argument 'size': {size!r} by "
+                            f"position and size={by_name!r}; give one of them")
+        if not isinstance(by_name, (tuple, list)):
+            raise TypeError(f"{who}(): argument 'size' must be a tuple of ints, such as "
+                            f"size=(2, 3), got {_describe(by_name)}")
+        size = (by_name,)
     try:
         shape = _shape_arg(size)
     except TypeError:
@@ -76,6 +86,18 @@ def _size_arg(size: tuple[Any, ...], who: str) -> Shape:
     if any(n < 0 for n in shape):
         raise ValueError(f"{who}: sizes cannot be negative, got {shape}")
     return shape
+
+
+def _generator_arg(generator: Any, who: str, method: str) -> np.random.Generator:
+    """The stream to draw from: ``generator=``, or the default one (see manual_seed).
+    Anything with the NumPy generator's ``method`` will do (a test's stand-in too)."""
+    if generator is None:
+        return default_generator()
+    if not callable(getattr(generator, method, None)):
+        raise TypeError(f"{who}: generator must be an autograd_mini.Generator (or a NumPy "
+                        f"np.random.Generator), got {_describe(generator)}; e.g. "
+                        "generator=autograd_mini.Generator().manual_seed(0)")
+    return generator  # type: ignore[no-any-return]
 
 
 def _new_leaf(data: Any, requires_grad: bool, who: str) -> Tensor:
@@ -152,18 +174,27 @@ def _factory_dtype(dtype: Any, device: Any, who: str, floats: bool = True) -> np
     return _float_dtype(dtype, who) if floats else _dtype_arg(dtype, who)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False,
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
           device: Any = None) -> Tensor:
-    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
     dt = _factory_dtype(dtype, device, "zeros", floats=False)
-    return _new_leaf(np.zeros(_size_arg(size, "zeros"), dt), requires_grad, "zeros")
+    return _new_leaf(np.zeros(_size_arg(sizes, "zeros", size), dt), requires_grad, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False,
-          device: Any = None) -> Tensor:
-    """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
+    """A tensor of ones: ``ones(2, 3)``, ``ones((2, 3))`` or ``ones(size=(2, 3))``."""
     dt = _factory_dtype(dtype, device, "ones", floats=False)
-    return _new_leaf(np.ones(_size_arg(size, "ones"), dt), requires_grad, "ones")
+    return _new_leaf(np.ones(_size_arg(sizes, "ones", size), dt), requires_grad, "ones")
+
+
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
+    """A tensor to be filled in, as ``torch.empty``: PyTorch leaves its numbers
+    uninitialised (whatever was in memory); here they are zeros, so a program that reads
+    them before writing gives the same numbers every run (never rely on that in PyTorch)."""
+    dt = _factory_dtype(dtype, device, "empty", floats=False)
+    return _new_leaf(np.zeros(_size_arg(sizes, "empty", size), dt), requires_grad, "empty")
 
 
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False,
@@ -180,40 +211,46 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
     return _new_leaf(np.full(shape, fill_value, dt), requires_grad, "full")
 
 
-def randn(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None,
-          requires_grad: bool = False, device: Any = None) -> Tensor:
+def randn(*sizes: Any, size: Any = None, generator: np.random.Generator | None = None,
+          dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Standard normal samples. Seed with :func:`manual_seed`, or pass a stream of your own:
     ``generator=autograd_mini.Generator().manual_seed(seed)`` (as in PyTorch) or a NumPy
     ``np.random.default_rng(seed)``. The numbers cannot equal PyTorch's for the same seed
-    (different algorithms), only follow the same distribution."""
+    (different algorithms), only follow the same distribution. The size as for
+    :func:`zeros`: ``randn(2, 3)``, ``randn((2, 3))`` or ``randn(size=(2, 3))``."""
     dt = _factory_dtype(dtype, device, "randn")
-    rng = default_generator() if generator is None else generator
-    data = rng.standard_normal(_size_arg(size, "randn"), dtype=dt)
+    shape = _size_arg(sizes, "randn", size)
+    data = _generator_arg(generator, "randn", "standard_normal").standard_normal(shape, dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "randn")
 
 
-def rand(*size: Any, generator: np.random.Generator | None = None, dtype: Any = None,
-         requires_grad: bool = False, device: Any = None) -> Tensor:
-    """Uniform samples in [0, 1) (seeded like :func:`randn`)."""
+def rand(*sizes: Any, size: Any = None, generator: np.random.Generator | None = None,
+         dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Uniform samples in [0, 1) (seeded like :func:`randn`; the size as for :func:`zeros`)."""
     dt = _factory_dtype(dtype, device, "rand")
-    rng = default_generator() if generator is None else generator
-    data = rng.random(_size_arg(size, "rand"), dtype=dt)
+    shape = _size_arg(sizes, "rand", size)
+    data = _generator_arg(generator, "rand", "random").random(shape, dtype=dt)
     return _new_leaf(np.asarray(data), requires_grad, "rand")
 
 
-def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None,
-           requires_grad: bool = False, device: Any = None) -> Tensor:
-    """start, start + step, ... up to (not including) end; ``arange(n)`` is 0 .. n-1.
+def arange(start: float | None = None, end: float | None = None, step: float = 1,
+           dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """start, start + step, ... up to (not including) end; ``arange(n)`` (or
+    ``arange(end=n)``) is 0 .. n-1.
 
     As ``torch.arange``: int64 when start, end and step are all ints, else the default
     float dtype (float64 here; PyTorch's is float32), unless ``dtype`` says otherwise.
     """
+    if start is None and end is None:
+        raise TypeError("arange: end is missing; call arange(end), arange(start, end) or "
+                        "arange(start, end, step), e.g. arange(5) for 0 to 4")
     for name, v in (("start", start), ("end", end), ("step", step)):
         if v is not None and _number(v) is None:
             raise TypeError(f"arange: {name} must be a number, got {_describe(v)}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
-    lo, hi = (0, start) if end is None else (start, end)
+    # arange(n): n is the end; arange(end=n) too; else the two ends
+    lo, hi = (0, start) if end is None else (0 if start is None else start, end)
     ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step) if v is not None)
     dt = _factory_dtype(dtype, device, "arange", floats=False) if dtype is not None else (
         _INT64 if ints else _factory_dtype(None, device, "arange"))

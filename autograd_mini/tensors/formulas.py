@@ -151,11 +151,80 @@ def _ratio(a: float, b: float) -> float:
     return a / b
 
 
+_FLOAT = np.dtype(np.float64)
+
+
 def _pow(a: Any, b: Any) -> Any:
     if a.__class__ is Tensor or b.__class__ is Tensor:
         return a**b
+    if (getattr(a, "dtype", _FLOAT).kind in "iub" and getattr(b, "dtype", _FLOAT).kind in "iub"
+            and b.size and b.min() < 0):  # (a number is a float here: RPOW's c ** a)
+        return _int_pow(a, b)
     with _quiet():
         return np.power(a, b)
+
+
+def _int_pow(a: Any, b: Any) -> Any:
+    """Integers to integer powers some of which are negative, as PyTorch computes them (NumPy
+    refuses): 1 ** -n is 1, (-1) ** -n is 1 or -1 as n is even or odd, any other base gives
+    0, the whole part of 1 / a ** n (0 ** -n too). (A negative *number* exponent, t ** -1,
+    is an error, as in PyTorch: see _number_node.)"""
+    out = np.power(a, np.maximum(b, 0))
+    negative = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(b < 0, negative, out).astype(out.dtype, copy=False)
+
+
+def _zero_divisor(op: str, b: Any) -> None:
+    """RuntimeError for an integer division by zero, as PyTorch's (NumPy gives 0 and warns)."""
+    if b.dtype.kind != "f" and not np.all(b):
+        at = f" at position {tuple(int(i) for i in np.argwhere(b == 0)[0])}" if b.ndim else ""
+        raise RuntimeError(f"{op}: integer division by zero (ZeroDivisionError in PyTorch "
+                           f"too): the divisor is 0{at}. Integers have no inf or nan; "
+                           "convert to float first (t.double()) for those, or mask the "
+                           "zeros out")
+
+
+def _floor_divide(a: Any, b: Any) -> Any:
+    """``a // b``: the quotient rounded down (toward -inf), as Python and PyTorch round it
+    (C's integer division rounds toward 0). For floats NumPy's algorithm is PyTorch's:
+    from fmod, so ``a - b * (a // b)`` is ``a % b`` exactly."""
+    _zero_divisor("floor_divide", b)
+    with _quiet():
+        return np.floor_divide(a, b)
+
+
+def _remainder(a: Any, b: Any) -> Any:
+    """``a % b``: the remainder with the sign of the divisor, ``a - b * (a // b)``, as
+    Python's % and torch.remainder (``-7 % 3`` is 2)."""
+    _zero_divisor("remainder", b)
+    if a.dtype.kind != "f":
+        return np.remainder(a, b)
+    with _quiet():
+        # PyTorch's formula: fmod, moved by b when the signs differ. (np.remainder gives a
+        # zero remainder b's sign, -0.0 % 3 = 0.0; PyTorch keeps fmod's, -0.0.)
+        mod = np.fmod(a, b)
+        return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
+
+
+def _fmod(a: Any, b: Any) -> Any:
+    """``fmod(a, b)``: the remainder with the sign of the dividend, ``a - b * trunc(a / b)``,
+    as C's fmod and torch.fmod (``fmod(-7, 3)`` is -1)."""
+    _zero_divisor("fmod", b)
+    with _quiet():
+        return np.fmod(a, b)
+
+
+def _floor_quotient(a: Any, b: Any) -> Any:
+    """floor(a / b) as PyTorch's div(rounding_mode="floor"), a constant (its derivative is
+    0, as PyTorch's): what the remainder's gradient for b multiplies by."""
+    with _quiet():
+        return np.floor_divide(_data(a), _data(b))
+
+
+def _trunc_quotient(a: Any, b: Any) -> Any:
+    """trunc(a / b) as PyTorch's div(rounding_mode="trunc"), a constant: fmod's."""
+    with _quiet():
+        return np.trunc(np.true_divide(_data(a), _data(b)))
 
 
 def _pow_scalar(a: Any, c: float) -> Any:

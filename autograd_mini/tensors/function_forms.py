@@ -13,8 +13,9 @@ from typing import Any
 from .nodes import _describe
 from .tensor import Tensor
 
-__all__ = ["abs", "clamp", "cos", "cumsum", "dot", "exp", "log", "matmul", "max", "mean",
-           "min", "mm", "norm", "pow", "prod", "relu", "sigmoid", "sin", "sqrt", "sum", "tanh"]
+__all__ = ["abs", "clamp", "cos", "cumsum", "dot", "exp", "floor_divide", "fmod", "log",
+           "matmul", "max", "mean", "min", "mm", "norm", "pow", "prod", "relu", "remainder",
+           "sigmoid", "sin", "sqrt", "sum", "tanh"]
 
 Real = float
 
@@ -79,6 +80,24 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if input.__class__ is not Tensor and exponent.__class__ is Tensor:
         return input ** exponent  # type: ignore[no-any-return]
     return _input("pow", input) ** exponent  # type: ignore[no-any-return,operator]
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """``input // other`` (rounded down, as Python's //)."""
+    return _input("floor_divide", input).floor_divide(other)
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """``input % other`` (the sign of ``other``); ``input`` may be a number when ``other`` is
+    a Tensor, as in PyTorch."""
+    if input.__class__ is not Tensor and other.__class__ is Tensor:
+        return input % other  # type: ignore[no-any-return]
+    return _input("remainder", input).remainder(other)
+
+
+def fmod(input: Any, other: Any) -> Tensor:
+    """C's fmod: the remainder with the sign of ``input``."""
+    return _input("fmod", input).fmod(other)
 
 
 def clamp(input: Any, min: Real | None = None, max: Real | None = None) -> Tensor:

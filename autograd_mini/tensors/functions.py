@@ -1,5 +1,5 @@
 """Functions of tensors that are not methods (PyTorch's ``torch.cat``, ``torch.where`` ...):
-cat, stack, where, maximum, minimum, zeros_like and ones_like.
+cat, stack, where, maximum, minimum, zeros_like, ones_like, empty_like and full_like.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 from ..engine import Rule
 from .arguments import _broadcast_shapes, _one_dim
 from .devices import _check_device
-from .factories import ones, zeros
+from .factories import empty, full, ones, zeros
 from .formulas import _data
 from .nodes import _as_tensor, _binary_node, _describe, _held_any, _make, _promote
 from .rules_arithmetic import MAXIMUM, MINIMUM
@@ -21,8 +21,8 @@ from .rules_shape import CAT, STACK, WHERE
 if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
     from .tensor import Tensor
 
-__all__ = ["cat", "concatenate", "maximum", "minimum", "ones_like", "stack", "where",
-           "zeros_like"]
+__all__ = ["cat", "concatenate", "empty_like", "full_like", "maximum", "minimum", "ones_like",
+           "stack", "where", "zeros_like"]
 
 
 def _many(op: str, tensors: Any) -> list[Tensor]:
@@ -106,22 +106,45 @@ def minimum(a: Any, b: Any) -> Tensor:
     return _binary_node(MINIMUM, _as_tensor(a, like, "minimum"), _as_tensor(b, like, "minimum"))
 
 
-def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+def _like(input: Any, dtype: Any, device: Any, who: str) -> tuple[Any, Any]:
+    """The shape and dtype (``input``'s unless ``dtype=`` says) of a ``*_like`` result."""
+    if device is not None:
+        _check_device(device, who)
+    return np.shape(_data(input)), dtype if dtype is not None else _dtype_of(input)
+
+
+def zeros_like(input: Any, dtype: Any = None, requires_grad: bool = False,
                device: Any = None) -> Tensor:
-    """Zeros of ``t``'s shape (and dtype unless given); ``device``: None or "cpu"."""
-    if device is not None:
-        _check_device(device, "zeros_like")
-    return zeros(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
-                 requires_grad=requires_grad)
+    """Zeros of ``input``'s shape (and dtype unless given); ``device``: None or "cpu"."""
+    shape, dt = _like(input, dtype, device, "zeros_like")
+    return zeros(shape, dtype=dt, requires_grad=requires_grad)
 
 
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+def ones_like(input: Any, dtype: Any = None, requires_grad: bool = False,
               device: Any = None) -> Tensor:
-    """Ones of ``t``'s shape (and dtype unless given); ``device``: None or "cpu"."""
-    if device is not None:
-        _check_device(device, "ones_like")
-    return ones(np.shape(_data(t)), dtype=dtype if dtype is not None else _dtype_of(t),
-                requires_grad=requires_grad)
+    """Ones of ``input``'s shape (and dtype unless given); ``device``: None or "cpu"."""
+    shape, dt = _like(input, dtype, device, "ones_like")
+    return ones(shape, dtype=dt, requires_grad=requires_grad)
+
+
+def empty_like(input: Any, dtype: Any = None, requires_grad: bool = False,
+               device: Any = None) -> Tensor:
+    """A tensor of ``input``'s shape (and dtype unless given) to be filled in, as
+    ``torch.empty_like``; its numbers are zeros here (see :func:`empty`)."""
+    shape, dt = _like(input, dtype, device, "empty_like")
+    return empty(shape, dtype=dt, requires_grad=requires_grad)
+
+
+def full_like(input: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
+    """``fill_value`` in ``input``'s shape and dtype (unless ``dtype=``), as
+    ``torch.full_like``: unlike :func:`full`, the dtype is ``input``'s, not the number's, so
+    ``full_like(int_tensor, 2.7)`` holds 2 (the number converted as PyTorch converts it,
+    dropping the fraction)."""
+    shape, dt = _like(input, dtype, device, "full_like")
+    if dt is None:  # input was a Python number or list: the dtype full gives its number
+        return full(shape, fill_value, requires_grad=requires_grad)
+    return full(shape, fill_value, dtype=dt, requires_grad=requires_grad)
 
 
 def _dtype_of(t: Any) -> Any:

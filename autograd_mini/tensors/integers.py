@@ -1,6 +1,7 @@
 """What integer and bool tensors add: comparisons (``x > 0`` is a bool Tensor), the logical and
-bitwise operators (``~ & | ^``), ``all``/``any``, and the conversions ``long``, ``int``,
-``bool`` (a mixin class that ``Tensor`` is made of).
+bitwise operators (``~ & | ^``), ``all``/``any``, the conversions ``long``, ``int``,
+``bool``, and the division that keeps whole numbers whole: ``//`` (``floor_divide``), ``%``
+(``remainder``) and ``fmod``, on floats too (a mixin class that ``Tensor`` is made of).
 
 No gradient flows through any of these: their results are bool or integer tensors, which are
 constants (only floating tensors can require grad, as in PyTorch). A mask such as ``x > 0``
@@ -22,10 +23,15 @@ from .nodes import (
     _INT32,
     _INT64,
     _as_tensor,
+    _binary_node,
+    _constant,
     _leaf,
     _mixing_error,
+    _number,
+    _number_node,
     _result_dtype,
 )
+from .rules_arithmetic import FLOOR_DIVIDE, FMOD, REMAINDER
 
 if TYPE_CHECKING:  # at run time a global that tensor.py sets once the class exists
     from .tensor import Tensor
@@ -143,6 +149,53 @@ class _IntegerOps(_TensorParts):
     def logical_not(self) -> Tensor:
         """A bool tensor: True where this tensor is 0 (or False)."""
         return _leaf(np.logical_not(self.data))
+
+    # ---- floor division and remainders: nodes of their rules (rules_arithmetic.py)
+    def _divide(self, other: Any, rule: Any, symbol: str, reflected: bool = False) -> Any:
+        """``self <rule> other`` (``other <rule> self`` if ``reflected``): a number becomes a
+        0-d constant of the dtype PyTorch gives the result, an array a constant leaf."""
+        if other.__class__ is Tensor:
+            o = other
+        elif isinstance(other, Value):
+            raise _mixing_error(f"Tensor {symbol} Value")
+        elif _number(other) is not None:
+            return _number_node(rule, self, other, reflected)  # type: ignore[arg-type]
+        else:
+            name = type(other).__name__
+            o = _constant(other, self, f"{name} {symbol} Tensor" if reflected  # type: ignore
+                          else f"Tensor {symbol} {name}")
+            if o is None:
+                return NotImplemented
+        return _binary_node(rule, o, self) if reflected else _binary_node(rule, self, o)  # type: ignore
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        """``a // b``: the quotient rounded down, as Python and PyTorch (``-7 // 2`` is -4);
+        no gradient flows through it (as in PyTorch: a RuntimeError in backward)."""
+        return self._divide(other, FLOOR_DIVIDE, "//")  # type: ignore[no-any-return]
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return self._divide(other, FLOOR_DIVIDE, "//", True)  # type: ignore[no-any-return]
+
+    def __mod__(self, other: Any) -> Tensor:
+        """``a % b``: the remainder with the sign of ``b`` (``-7 % 3`` is 2), as Python and
+        torch.remainder; d/da = 1, d/db = -floor(a / b)."""
+        return self._divide(other, REMAINDER, "%")  # type: ignore[no-any-return]
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return self._divide(other, REMAINDER, "%", True)  # type: ignore[no-any-return]
+
+    def floor_divide(self, other: Any) -> Tensor:
+        """``self // other`` (PyTorch's ``torch.floor_divide``)."""
+        return self._divide(other, FLOOR_DIVIDE, "//")  # type: ignore[no-any-return]
+
+    def remainder(self, other: Any) -> Tensor:
+        """``self % other``: the sign of ``other`` (PyTorch's ``torch.remainder``)."""
+        return self._divide(other, REMAINDER, "%")  # type: ignore[no-any-return]
+
+    def fmod(self, other: Any) -> Tensor:
+        """C's fmod: the remainder with the sign of ``self`` (``fmod(-7, 3)`` is -1), as
+        ``torch.fmod``; d/dself = 1, d/dother = -trunc(self / other)."""
+        return self._divide(other, FMOD, "fmod")  # type: ignore[no-any-return]
 
     # ---- all, any: bool tensors
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -48,6 +48,8 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
         if threads_off_default[0]:  # detect_anomaly checks data-only results too
             check_forward(t, op, a, b)
         return t
+    if t._data.dtype.kind != "f":  # only a float result can require grad
+        _int_requires_grad(op, a, b)
     if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
         record(t, op, a, b)
         if t._op is None:
@@ -201,6 +203,23 @@ def _combine(higher: np.dtype[Any] | None, lower: np.dtype[Any] | None) -> np.dt
     return higher
 
 
+def _int_requires_grad(op: Rule, a: Any, b: Any) -> None:
+    """The RuntimeError for an op whose integer (or bool) result would require grad: one of
+    its operands is an integer tensor whose ``requires_grad`` was set to True by assignment
+    (``t.requires_grad = True``; ``requires_grad_()`` and ``requires_grad=`` refuse at
+    once, as PyTorch's assignment does: the attribute is a plain slot, checked here)."""
+    operands = a if isinstance(a, (list, tuple)) else (a, b)
+    bad = next((p for p in operands if isinstance(p, Tensor) and p.requires_grad
+                and p._data.dtype.kind != "f"), None)
+    dt = bad._data.dtype if bad is not None else "an integer dtype"
+    raise RuntimeError(f"{op.name}: only Tensors of floating point dtype can require "
+                       f"gradients, and an operand is a tensor of dtype {dt} with "
+                       "requires_grad=True "
+                       "(set by t.requires_grad = True, which PyTorch refuses at once); "
+                       "integers and bools are constants: make it float first, "
+                       "t = t.double().requires_grad_()")
+
+
 def _result_dtype(dims: Sequence[np.dtype[Any]], zero_d: Sequence[np.dtype[Any]],
                   number: np.dtype[Any] | None = None) -> np.dtype[Any]:
     """The dtype of an op over tensors with dimensions, 0-d tensors and a Python number (its
@@ -239,9 +258,10 @@ def _describe(x: Any) -> str:
     return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
-def _raw_array(data: Any, who: str) -> np.ndarray[Any, Any]:
+def _raw_array(data: Any, who: str, ints: bool = False) -> np.ndarray[Any, Any]:
     """A new NumPy array of real numbers (bool, integer or float) from numbers, (nested)
-    lists or arrays; TypeError/ValueError if not."""
+    lists or arrays; TypeError/ValueError if not. ``ints``: integers beyond int64 are an
+    error (what ``tensor`` infers for ints is int64) rather than floats (``Tensor``'s)."""
     if isinstance(data, Tensor):
         raise TypeError(f"{who}: data is already a Tensor; use it directly, t.detach() for a "
                         "leaf without history, or t.clone() for a copy")
@@ -254,6 +274,10 @@ def _raw_array(data: Any, who: str) -> np.ndarray[Any, Any]:
         raise ValueError(f"{who}: cannot make an array from {_describe(data)} ({exc}); nested "
                          "lists must be rectangular") from None
     if arr.dtype == object:
+        if ints and all(isinstance(x, numbers.Integral) and not isinstance(x, (bool, np.bool_))
+                        for x in arr.flat):
+            big = next(x for x in arr.flat if not -2**63 <= x < 2**63)
+            raise _int64_overflow(big, who)
         arr = _big_ints(arr, data, who)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{who}: expected real numbers, got {_describe(data)}")
@@ -275,11 +299,19 @@ def _infer_array(data: Any, dtype: Any, who: str) -> np.ndarray[Any, Any]:
     """A new array of the dtype ``torch.tensor(data)`` infers, or of ``dtype``: bools give
     bool, integers int64 (an int32 array stays int32), floats float64 (our default float
     dtype; PyTorch's is float32), a float32 array float32."""
-    arr = _raw_array(data, who)
-    dt = _held_any(arr.dtype) if dtype is None else _dtype_arg(dtype, who)
+    dt = None if dtype is None else _dtype_arg(dtype, who)
+    arr = _raw_array(data, who, ints=dt is None or dt.kind != "f")
+    dt = _held_any(arr.dtype) if dt is None else dt
     if arr.dtype.kind == "u" and dt == _INT64 and arr.size and arr.max() > _I64_MAX:
-        raise RuntimeError(f"{who}: the number {arr.max()} does not fit int64 (overflow)")
+        raise _int64_overflow(int(arr.max()), who)
     return arr if arr.dtype == dt else arr.astype(dt)
+
+
+def _int64_overflow(x: int, who: str) -> ValueError:
+    """PyTorch's error for an int that int64 cannot hold, in data whose ints become int64."""
+    return ValueError(f"{who}: Overflow when unpacking long long: the integer {x} does not fit "
+                      f"int64 ({-2**63} to {2**63 - 1}), the dtype of a tensor of ints; for "
+                      "floats write it as a float, or pass dtype=float64")
 
 
 _I64_MAX = int(np.iinfo(np.int64).max)
@@ -429,7 +461,7 @@ def _check_integer_op(op: str, a: np.dtype[Any], b: np.dtype[Any]) -> None:
         raise RuntimeError("sub: subtraction, the `-` operator, with a bool tensor is not "
                            "supported; to invert a mask use ~mask (or mask ^ other for "
                            "two masks), or convert it first, e.g. mask.long()")
-    if op in ("pow", "matmul") and a == b == _BOOL:
+    if op in ("pow", "matmul", "floor_divide", "remainder", "fmod") and a == b == _BOOL:
         raise NotImplementedError(f"{op}: not implemented for bool tensors (as in PyTorch); "
                                   "convert them first, e.g. mask.long() or mask.float()")
 
@@ -451,6 +483,13 @@ def _number_node(rule: Rule, t: Tensor, x: Any, reflected: bool = False) -> Tens
     number ``x``: the number as a 0-d constant of the dtype PyTorch gives the result (int64 + 1
     stays int64, int64 + 0.5 is float64, bool + 1 is int64), then the binary rule. (A float
     tensor keeps its number in the node instead: the unary rules ADD_C ...)"""
+    if (rule.name == "pow" and not reflected and isinstance(x, numbers.Integral) and x < 0
+            and not isinstance(x, (bool, np.bool_))):
+        # PyTorch refuses a negative int *number* exponent (an exponent tensor gives 0s)
+        raise RuntimeError(f"Integers to negative integer powers are not allowed. (pow: a "
+                           f"{t.data.dtype} tensor ** {x}: an integer result cannot hold "
+                           f"1 / t ** {-x}; write t ** {float(x)} or t.double() ** {x} for "
+                           "floats)")
     c = _as_tensor(x, t, rule.name)
     return _binary_node(rule, c, t) if reflected else _binary_node(rule, t, c)
 

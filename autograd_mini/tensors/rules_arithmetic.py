@@ -1,5 +1,6 @@
-"""The derivative rules of arithmetic, as a table: + - * / ** @, maximum and minimum, the
-same with a number as one operand, and the elementwise functions (exp, log, tanh, relu ...).
+"""The derivative rules of arithmetic, as a table: + - * / ** @ // %, fmod, maximum and
+minimum, the same with a number as one operand, and the elementwise functions (exp, log,
+tanh, relu ...).
 
 ``MUL = binary("mul", "*", forward, d_a, d_b, reads=("b", "a"))`` reads: ``out = a * b``,
 the share of ``a`` is ``g · b`` and the share of ``b`` is ``g · a``, where ``g`` is the
@@ -39,14 +40,19 @@ from .formulas import (
     _data,
     _div,
     _exp,
+    _floor_divide,
+    _floor_quotient,
+    _fmod,
     _log,
     _log1p,
     _pow,
     _pow_scalar,
+    _remainder,
     _sigmoid,
     _sign,
     _sin,
     _sqrt,
+    _trunc_quotient,
     _where,
     _zeros_like,
     unbroadcast,
@@ -110,6 +116,32 @@ MINIMUM = binary("minimum", "min", np.minimum,
                  jvp=(lambda t, a, b, out: np.where(a > b, 0.0, np.where(a == b, t / 2, t)),
                       lambda t, a, b, out: np.where(a < b, 0.0, np.where(a == b, t / 2, t))))
 
+# ---- floor division and the two remainders (a number operand becomes a 0-d constant)
+# a // b is flat between its steps: PyTorch has no derivative for it ("not implemented", a
+# RuntimeError in backward), nor has this rule. The remainders are a - b·q for q = floor(a/b)
+# or trunc(a/b), whose derivative PyTorch takes as 0 (q is a constant between the steps):
+# d/da = 1, d/db = -q.
+def _no_floor_divide_derivative(g: Any, a: Any, b: Any, out: Any) -> Any:
+    raise RuntimeError("floor_divide: derivative for floor_divide (the // operator) is not "
+                       "implemented, as in PyTorch: a // b is a staircase, flat between its "
+                       "steps. detach() the quotient if no gradient should flow through it, "
+                       "or use a / b for a differentiable one")
+
+
+FLOOR_DIVIDE = binary("floor_divide", "//", _floor_divide, _no_floor_divide_derivative,
+                      _no_floor_divide_derivative, reads=("", ""))
+REMAINDER = binary("remainder", "%", _remainder,
+                   lambda g, a, b, out: unbroadcast(g, a.shape),
+                   lambda g, a, b, out: unbroadcast(-g * _floor_quotient(a, b), b.shape),
+                   reads=("", "a b"),
+                   jvp=(lambda t, a, b, out: t,
+                        lambda t, a, b, out: -t * _floor_quotient(a, b)))
+FMOD = binary("fmod", "fmod", _fmod,
+              lambda g, a, b, out: unbroadcast(g, a.shape),
+              lambda g, a, b, out: unbroadcast(-g * _trunc_quotient(a, b), b.shape),
+              reads=("", "a b"),
+              jvp=(lambda t, a, b, out: t, lambda t, a, b, out: -t * _trunc_quotient(a, b)))
+
 # ---- arithmetic with a number c (kept as a float in the node, not a node)
 # (forward mode, jvp=: the tangent t of a, times the same derivative)
 ADD_C = unary("add", "+", lambda a, c: a + c, lambda g, a, c, out: g, reads="",
@@ -172,8 +204,8 @@ CLAMP = unary("clamp", "clamp", lambda a, lh: np.clip(a, *lh),
               jvp=lambda t, a, lh, out: np.where(_clamp_mask(a, *lh), t, 0.0))
 
 RULES = {r.name: r for r in (ADD, SUB, RSUB, MUL, DIV, RDIV, POW, RPOW, MATMUL, MAXIMUM,
-                             MINIMUM, NEG, EXP, LOG, LOG1P, SQRT, SIN, COS, ABS, TANH, SIGMOID,
-                             RELU, CLAMP)}
+                             MINIMUM, FLOOR_DIVIDE, REMAINDER, FMOD, NEG, EXP, LOG, LOG1P, SQRT,
+                             SIN, COS, ABS, TANH, SIGMOID, RELU, CLAMP)}
 """The arithmetic rules by name (the constant-operand variants share a name)."""
 
 

@@ -88,7 +88,8 @@ def _rng(generator: Any, who: str) -> np.random.Generator:
         return default_generator()
     if not isinstance(generator, np.random.Generator):
         raise TypeError(f"{who}: generator must be an autograd_mini.Generator (or a NumPy "
-                        f"np.random.Generator), got {_describe(generator)}")
+                        f"np.random.Generator), got {_describe(generator)}; e.g. "
+                        "generator=autograd_mini.Generator().manual_seed(0)")
     return generator
 
 
@@ -131,6 +132,12 @@ def _randint_args(who: str, args: tuple[Any, ...], low: Any, high: Any,
     The positional arguments are, in order: (low, high, size) when there are three;
     (low, high) when size is given by name, else (high, size); high, or low when high is
     given by name."""
+    if low is not None and high is None and args:
+        # PyTorch's two signatures are (high, size) and (low, high, size): low by name
+        # with high by position fits neither (randint(10, (2,), low=1) is ambiguous)
+        raise TypeError(f"{who}: low was given by name and high by position; give both by "
+                        "name, randint(low=1, high=10, size=(2,)), or both by position, "
+                        "randint(1, 10, (2,))")
     named = {"low": low, "high": high, "size": size}
     if len(args) == 3:
         order = ["low", "high", "size"]

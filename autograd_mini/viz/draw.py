@@ -270,7 +270,10 @@ def _edge_derivatives(node: Any) -> list[tuple[Any, Any]]:
         # An array op's local derivative is a Jacobian: print a number only for 1-element arrays.
         if getattr(node, "size", 0) != 1 or any(getattr(p, "size", 0) != 1 for p in ps):
             return [(p, None) for p in ps]
-        found = [(p, np.asarray(d).item()) for p, d in local_derivatives(node)]
+        try:
+            found = [(p, np.asarray(d).item()) for p, d in local_derivatives(node)]
+        except RuntimeError:  # an op without a derivative (a // b, as in PyTorch): no labels
+            return [(p, None) for p in ps]
     else:
         found = local_derivatives(node)
     # local_derivatives leaves out parents that need no gradient; draw their edges anyway.
