@@ -128,8 +128,15 @@ def _no_floor_divide_derivative(g: Any, a: Any, b: Any, out: Any) -> Any:
                        "or use a / b for a differentiable one")
 
 
+def _no_floor_divide_jvp(t: Any, a: Any, b: Any, out: Any) -> Any:
+    raise NotImplementedError("floor_divide: forward mode (a tangent through the // operator) "
+                              "is not supported, as in PyTorch: a // b is a staircase, flat "
+                              "between its steps. detach() the quotient, or use a / b")
+
+
 FLOOR_DIVIDE = binary("floor_divide", "//", _floor_divide, _no_floor_divide_derivative,
-                      _no_floor_divide_derivative, reads=("", ""))
+                      _no_floor_divide_derivative, reads=("", ""),
+                      jvp=(_no_floor_divide_jvp, _no_floor_divide_jvp))
 REMAINDER = binary("remainder", "%", _remainder,
                    lambda g, a, b, out: unbroadcast(g, a.shape),
                    lambda g, a, b, out: unbroadcast(-g * _floor_quotient(a, b), b.shape),
