@@ -91,7 +91,7 @@ from .tensors import (
 
 if TYPE_CHECKING:  # what __getattr__ below loads on first use, for type checkers
     from . import autograd, data, func, nn, optim, train
-    from .gradcheck import GradcheckError, gradcheck
+    from .gradient_check import GradcheckError, gradcheck
     from .serialization import load, save
     from .tensors.generators import Generator
     from .tensors.sampling import multinomial, randint, randint_like, randperm
@@ -114,13 +114,13 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "nn": (".nn", None),
     "optim": (".optim", None),
     "train": (".train", None),
-    "GradcheckError": (".gradcheck", "GradcheckError"),
+    "GradcheckError": (".gradient_check", "GradcheckError"),
     "Generator": (".tensors.generators", "Generator"),
     "multinomial": (".tensors.sampling", "multinomial"),
     "randint": (".tensors.sampling", "randint"),
     "randint_like": (".tensors.sampling", "randint_like"),
     "randperm": (".tensors.sampling", "randperm"),
-    "gradcheck": (".gradcheck", "gradcheck"),
+    "gradcheck": (".gradient_check", "gradcheck"),
     "load": (".serialization", "load"),
     "save": (".serialization", "save"),
     "draw": (".viz.draw", "draw"),
@@ -136,9 +136,9 @@ def __getattr__(name: str) -> Any:
     if where is None:
         raise AttributeError(f"module 'autograd_mini' has no attribute {name!r}")
     module = importlib.import_module(where[0], __name__)
-    # Bind every name that module gives, so that the next lookup is an ordinary attribute
-    # (and the function gradcheck, not the module autograd_mini.gradcheck that the import
-    # has just bound to the same name).
+    # Bind every name that module gives, so that the next lookup is an ordinary attribute.
+    # (No lazy name is also the name of a module of the package, test_layout checks: the
+    # import of autograd_mini.<name> would bind the module over the function.)
     for lazy, (source, attribute) in _LAZY.items():
         if source == where[0]:
             globals()[lazy] = module if attribute is None else getattr(module, attribute)

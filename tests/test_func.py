@@ -49,8 +49,8 @@ def close_tree(ours: Any, theirs: Any, what: str, tol: float = TOL,
 
 # ------------------------------------------------------------------ every rule has a JVP
 def _package_rules() -> list[tuple[str, Rule]]:
-    # (importing a submodule binds its name on the package: autograd_mini.gradcheck would
-    # then be the module, not the lazily loaded function, so the bindings are put back)
+    # (importing a submodule binds its name on the package, ahead of the lazy loader: the
+    # bindings are put back so that later tests see the package as a user's import leaves it)
     bound = dict(vars(am))
     found = []
     for info in pkgutil.walk_packages(am.__path__, "autograd_mini."):

@@ -70,3 +70,17 @@ def test_the_lazy_names_load_when_used() -> None:
     assert set(am.__all__) <= set(dir(am))
     with pytest.raises(AttributeError, match="no attribute 'tensor_'"):
         am.tensor_  # noqa: B018
+
+
+def test_no_lazy_name_is_also_a_module_of_the_package() -> None:
+    """``import autograd_mini.<name>`` binds the module <name> on the package; a function
+    loaded lazily under the same name (as ``gradcheck`` once was, from gradcheck.py) would
+    then be the module, and ``am.gradcheck(f, x)`` a TypeError."""
+    import autograd_mini as am
+
+    modules = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name
+                                                         for p in PACKAGE.glob("*/__init__.py")}
+    clashes = sorted(name for name, (source, attribute) in am._LAZY.items()
+                     if name in modules and attribute is not None)
+    assert not clashes, f"lazy names that are also modules of the package: {clashes}"
+    assert "gradient_check" in modules and "gradcheck" in am._LAZY  # the test sees both sides
