@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -197,12 +198,18 @@ def _program_function(program: Program) -> Any:
     return f
 
 
+def _function_and_inputs(program: Program) -> tuple[Callable[..., Any], list[Tensor]]:
+    """The program as a function of its leaves, and the leaves as Tensors (a program whose
+    leaves are not all used as inputs is skipped)."""
+    xs = [Tensor(a) for a in program.leaves]
+    assume(sum(1 for name, _, _ in program.steps if name == "leaf") == len(xs))
+    return _program_function(program), xs
+
+
 @settings(max_examples=60, deadline=None)
 @given(tensor_programs(max_ops=6))
 def test_jacfwd_equals_jacrev_on_random_tensor_programs(program: Program) -> None:
-    f = _program_function(program)
-    xs = [Tensor(a) for a in program.leaves]
-    assume(sum(1 for name, _, _ in program.steps if name == "leaf") == len(xs))
+    f, xs = _function_and_inputs(program)
     argnums = tuple(range(len(xs)))
     fwd, rev = func.jacfwd(f, argnums)(*xs), func.jacrev(f, argnums)(*xs)
     for k, (a, b) in enumerate(zip(fwd, rev)):
@@ -213,9 +220,7 @@ def test_jacfwd_equals_jacrev_on_random_tensor_programs(program: Program) -> Non
 @settings(max_examples=25, deadline=None)
 @given(tensor_programs(max_ops=4))
 def test_hessian_equals_reverse_over_reverse_on_random_tensor_programs(program: Program) -> None:
-    f = _program_function(program)
-    xs = [Tensor(a) for a in program.leaves]
-    assume(sum(1 for name, _, _ in program.steps if name == "leaf") == len(xs))
+    f, xs = _function_and_inputs(program)
 
     def loss(x: Any) -> Any:
         return f(x, *xs[1:]).sum()
