@@ -262,21 +262,28 @@ def test_graphs_through_masks_and_remainders_are_drawn_and_explained() -> None:
 
 
 def test_requires_grad_on_an_integer_tensor_is_refused() -> None:
-    """PyTorch refuses the assignment itself; here requires_grad_() and requires_grad= refuse
-    at once and the assignment at the first operation (README, the differences table), so
-    no integer gradient is ever computed."""
-    t = torch.tensor([1, 2])
-    with pytest.raises(RuntimeError, match="only Tensors of floating point"):
-        t.requires_grad = True
-    for make in (lambda: am.tensor([1, 2], requires_grad=True),
-                 lambda: am.tensor([1, 2]).requires_grad_(),
-                 lambda: am.zeros(2, dtype=am.bool, requires_grad=True)):
-        with pytest.raises(RuntimeError, match="only Tensors of floating point"):
-            make()
-    ours = am.tensor([1, 2])
-    ours.requires_grad = True
-    for op in (lambda x: x * 2, lambda x: x.sum(), lambda x: x[0], lambda x: x % 2,
-               lambda x: -x):
-        with pytest.raises(RuntimeError, match="an operand is a tensor of dtype int64 with "
-                                               "requires_grad=True"):
-            op(ours)
+    """As PyTorch: requires_grad_(), requires_grad= and the assignment itself refuse an
+    integer or bool tensor (RuntimeError), so no integer gradient is ever computed; the
+    assignment also refuses a non-bool and a result (non-leaf), as torch's does."""
+    for m in (torch, am):
+        for make in (lambda m=m: m.tensor([1, 2], requires_grad=True),
+                     lambda m=m: m.tensor([1, 2]).requires_grad_(),
+                     lambda m=m: m.zeros(2, dtype=m.bool, requires_grad=True)):
+            with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+                make()
+        t = m.tensor([1, 2])
+        with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+            t.requires_grad = True
+        assert t.requires_grad is False
+        with pytest.raises(RuntimeError, match="requires_grad must be a bool"):
+            m.ones(2).requires_grad = 1
+        y = m.ones(2, dtype=m.float64, requires_grad=True) * 2
+        for value in (False, True):
+            with pytest.raises(RuntimeError, match="only change requires_grad flags of leaf"):
+                y.requires_grad = value
+        leaf = m.ones(2, dtype=m.float64)
+        leaf.requires_grad = True
+        (leaf * 3).sum().backward()
+        assert leaf.grad.tolist() == [3.0, 3.0]
+        leaf.requires_grad = False
+        assert leaf.requires_grad is False

@@ -43,22 +43,20 @@ def _make(data: Any, op: Rule, a: Any, b: Any, requires_grad: bool,
     t._retains_grad = False
     t._g = None
     if not requires_grad:
-        t.requires_grad = False
+        t._requires_grad = False
         t._op = t._a = t._b = t._saved_versions = None
         if threads_off_default[0]:  # detect_anomaly checks data-only results too
             check_forward(t, op, a, b)
         return t
-    if t._data.dtype.kind != "f":  # only a float result can require grad
-        _int_requires_grad(op, a, b)
     if threads_off_default[0]:  # some thread is in no_grad or detect_anomaly
         record(t, op, a, b)
         if t._op is None:
-            t.requires_grad = False
+            t._requires_grad = False
             t._saved_versions = None
             return t
     else:
         t._op, t._a, t._b = op, a, b
-    t.requires_grad = True
+    t._requires_grad = True
     # the parents' versions now, which backward checks (_check_versions): one int for a
     # unary rule, a tuple for the others. (The result's own version starts at 0.)
     arity = op.arity
@@ -103,7 +101,7 @@ def _init_leaf(t: Tensor, data: Any, requires_grad: bool, counter: list[int] | N
     t._grad = None
     t.label = ""
     t._retains_grad = False
-    t.requires_grad = requires_grad
+    t._requires_grad = requires_grad
     t._op = t._a = t._b = None
     t._g = None
     return t
@@ -201,23 +199,6 @@ def _combine(higher: np.dtype[Any] | None, lower: np.dtype[Any] | None) -> np.dt
     if higher.kind == "b" or _category(lower) > _category(higher):
         return _wider(higher, lower)
     return higher
-
-
-def _int_requires_grad(op: Rule, a: Any, b: Any) -> None:
-    """The RuntimeError for an op whose integer (or bool) result would require grad: one of
-    its operands is an integer tensor whose ``requires_grad`` was set to True by assignment
-    (``t.requires_grad = True``; ``requires_grad_()`` and ``requires_grad=`` refuse at
-    once, as PyTorch's assignment does: the attribute is a plain slot, checked here)."""
-    operands = a if isinstance(a, (list, tuple)) else (a, b)
-    bad = next((p for p in operands if isinstance(p, Tensor) and p.requires_grad
-                and p._data.dtype.kind != "f"), None)
-    dt = bad._data.dtype if bad is not None else "an integer dtype"
-    raise RuntimeError(f"{op.name}: only Tensors of floating point dtype can require "
-                       f"gradients, and an operand is a tensor of dtype {dt} with "
-                       "requires_grad=True "
-                       "(set by t.requires_grad = True, which PyTorch refuses at once); "
-                       "integers and bools are constants: make it float first, "
-                       "t = t.double().requires_grad_()")
 
 
 def _result_dtype(dims: Sequence[np.dtype[Any]], zero_d: Sequence[np.dtype[Any]],

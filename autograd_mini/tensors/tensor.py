@@ -157,7 +157,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
     ``backward()``; ``.grad`` starts as None and every ``backward()`` *adds* to it.
     """
 
-    __slots__ = ("_data", "_grad", "label", "requires_grad", "_op", "_a", "_b", "_retains_grad",
+    __slots__ = ("_data", "_grad", "label", "_requires_grad", "_op", "_a", "_b", "_retains_grad",
                  "_g", "_version_counter", "_saved_versions", "__weakref__")
     # NumPy hands us its operators with an array on the left (arr - t, arr -= t): nodes.py
     __array_ufunc__ = _array_ufunc
@@ -178,7 +178,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
         self._saved_versions: Any = None  # parents' versions, for a recorded op (see _make)
         self._grad: Any = None
         self.label = label
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self._op: Rule | None = None
         self._a: Any = None
         self._b: Any = None
@@ -226,6 +226,24 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
 
     # (operator.attrgetter reads the slot in C: a third quicker than a Python getter)
     data = property(operator.attrgetter("_data"), _set_data, doc="The NumPy array of numbers.")
+
+    # requires_grad is a property for the same reason: only a floating tensor can require grad,
+    # and PyTorch refuses ``t.requires_grad = True`` on another at the assignment. (Reading
+    # it is a C attrgetter, as for .data; the package's constructors write the slot.)
+    def _set_requires_grad(self, value: Any) -> None:
+        if not isinstance(value, (bool, np.bool_)):
+            raise RuntimeError(f"requires_grad must be a bool (True or False), got {value!r}")
+        if value and self._data.dtype.kind != "f":
+            raise _requires_float(self._data.dtype, "requires_grad")
+        if self._op is not None:  # PyTorch refuses either value on a result
+            raise RuntimeError("requires_grad: you can only change requires_grad flags of leaf "
+                               f"variables, and this tensor was computed by {self._op.name}; "
+                               "use t.detach() for a tensor without history (and "
+                               "t.detach().requires_grad_() for a new leaf)")
+        self._requires_grad = bool(value)
+
+    requires_grad = property(operator.attrgetter("_requires_grad"), _set_requires_grad,
+                             doc="Whether backward() computes a gradient for this tensor.")
 
     # .grad is a property so that what is assigned is checked, as in PyTorch: a Tensor of this
     # tensor's dtype and shape, or None (an optimizer step would otherwise turn a float32
@@ -393,7 +411,7 @@ class Tensor(_Elementwise, _Reductions, _Products, _ShapeChanges, _InPlace, _Int
                              "t.detach() for a copy of this result without history")
         if requires_grad and self._data.dtype.kind != "f":
             raise _requires_float(self._data.dtype, "requires_grad_")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
