@@ -74,6 +74,13 @@ EXACT: dict[str, Callable[[Any], Any]] = {
     "linspace(start=, end=, steps=)": lambda m: m.linspace(start=0, end=1, steps=5,
                                                            dtype=m.float64),
     "tensor(data=)": lambda m: m.tensor(data=[1, 2]),
+    "eye(3)": lambda m: m.eye(3, dtype=m.float64),
+    "eye(2, 3)": lambda m: m.eye(2, 3, dtype=m.float64),
+    "eye(n=3, m=1)": lambda m: m.eye(n=3, m=1, dtype=m.float64),
+    "eye(0)": lambda m: m.eye(0, dtype=m.float64),
+    "eye int64": lambda m: m.eye(2, dtype=m.int64),
+    "eye bool": lambda m: m.eye(2, dtype=m.bool),
+    "eye requires_grad": lambda m: m.eye(2, dtype=m.float64, requires_grad=True, device="cpu"),
     "as_tensor(data=)": lambda m: m.as_tensor(data=[1.5], dtype=m.float64),
 }
 
@@ -112,6 +119,13 @@ RANDOM: dict[str, Callable[[Any], Any]] = {
     "rand(3, generator=, dtype=float32)": lambda m: m.rand(3, generator=_g(m),
                                                            dtype=m.float32),
     "rand((2,), generator=None)": lambda m: m.rand((2,), generator=None, dtype=m.float64),
+    "randn_like": lambda m: m.randn_like(_x(m)),
+    "randn_like float32": lambda m: m.randn_like(_x(m).float()),
+    "randn_like(int, dtype=float64)": lambda m: m.randn_like(_i(m), dtype=m.float64),
+    "randn_like requires_grad": lambda m: m.randn_like(_x(m), requires_grad=True),
+    "randn_like generator": lambda m: m.randn_like(_x(m), generator=_g(m)),
+    "rand_like": lambda m: m.rand_like(_x(m), device="cpu"),
+    "rand_like(input=, dtype=float32)": lambda m: m.rand_like(input=_x(m), dtype=m.float32),
 }
 
 
@@ -121,6 +135,14 @@ def test_random_factory_call_forms_give_torchs_shape_and_dtype(call: str) -> Non
     assert (tuple(ours.shape), str(ours.dtype), ours.requires_grad, ours.is_leaf) == (
         tuple(theirs.shape), str(theirs.dtype).replace("torch.", ""), theirs.requires_grad,
         theirs.is_leaf)
+
+
+def test_randn_like_draws_what_randn_draws_from_the_same_seed() -> None:
+    x = am.zeros(2, 3)
+    assert np.array_equal(am.randn_like(x, generator=_g(am)).numpy(),
+                          am.randn(2, 3, generator=_g(am)).numpy())
+    assert np.array_equal(am.rand_like(x, generator=_g(am)).numpy(),
+                          am.rand(2, 3, generator=_g(am)).numpy())
 
 
 def test_randn_by_name_and_by_position_draw_the_same_numbers() -> None:
@@ -139,6 +161,11 @@ BAD: dict[str, str] = {
     "empty size= an int": "m.empty(size=3)",
     "randn generator int": "m.randn(3, generator=3)",
     "rand generator list": "m.rand(3, generator=[1])",
+    "eye negative": "m.eye(-1)",
+    "eye m negative": "m.eye(2, -3)",
+    "eye float n": "m.eye(2.5)",
+    "randn_like of ints": "m.randn_like(m.tensor([1, 2]))",
+    "rand_like of bools": "m.rand_like(m.tensor([True]))",
 }
 
 

@@ -269,10 +269,10 @@ def test_requires_grad_on_an_integer_tensor_is_refused() -> None:
         for make in (lambda m=m: m.tensor([1, 2], requires_grad=True),
                      lambda m=m: m.tensor([1, 2]).requires_grad_(),
                      lambda m=m: m.zeros(2, dtype=m.bool, requires_grad=True)):
-            with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+            with pytest.raises(RuntimeError, match=r"(?i)only Tensors of floating point"):
                 make()
         t = m.tensor([1, 2])
-        with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+        with pytest.raises(RuntimeError, match=r"(?i)only Tensors of floating point"):
             t.requires_grad = True
         assert t.requires_grad is False
         with pytest.raises(RuntimeError, match="requires_grad must be a bool"):

@@ -16,7 +16,7 @@ Read in this order:
 * ``nodes.py``              how a node is made (``_make``), leaves, conversions of operands
 * ``versions.py``           the in-place check: what was edited since the forward pass
 * ``functions.py``          cat, stack, where, maximum, minimum, zeros_like, ones_like,
-  empty_like, full_like
+  empty_like, full_like, randn_like, rand_like
 * ``function_forms.py``     sin(x), sum(x, dim) ...: the function spellings of the methods
 * ``inplace.py``            add_, mul_, zero_, fill_, copy_, clamp_: in-place edits
 * ``factories.py``          zeros, ones, empty, full, randn, rand, arange, linspace, from_numpy,
@@ -39,6 +39,7 @@ from .factories import (
     as_tensor,
     double,
     empty,
+    eye,
     float32,
     float64,
     from_numpy,
@@ -89,6 +90,8 @@ from .functions import (
     maximum,
     minimum,
     ones_like,
+    rand_like,
+    randn_like,
     stack,
     where,
     zeros_like,
@@ -115,6 +118,7 @@ __all__ = [
     "empty",
     "empty_like",
     "exp",
+    "eye",
     "float32",
     "float64",
     "floor_divide",
@@ -141,7 +145,9 @@ __all__ = [
     "pow",
     "prod",
     "rand",
+    "rand_like",
     "randn",
+    "randn_like",
     "relu",
     "remainder",
     "sigmoid",

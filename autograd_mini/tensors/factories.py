@@ -211,6 +211,21 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
     return _new_leaf(np.full(shape, fill_value, dt), requires_grad, "full")
 
 
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
+        device: Any = None) -> Tensor:
+    """The n × m identity (m = n unless given): ones on the diagonal, as ``torch.eye``."""
+    for name, k in (("n", n), ("m", m)):
+        if k is None and name == "m":
+            continue
+        if not isinstance(k, (int, np.integer)) or isinstance(k, (bool, np.bool_)):
+            raise TypeError(f"eye: {name} must be an int, got {_describe(k)}")
+        if k < 0:
+            raise RuntimeError(f"eye: {name} must be greater or equal to 0, got {k}")
+    dt = _factory_dtype(dtype, device, "eye", floats=False)
+    return _new_leaf(np.eye(int(n), None if m is None else int(m), dtype=dt), requires_grad,
+                     "eye")
+
+
 def randn(*sizes: Any, size: Any = None, generator: np.random.Generator | None = None,
           dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Standard normal samples. Seed with :func:`manual_seed`, or pass a stream of your own:

@@ -12,7 +12,7 @@ import numpy as np
 from ..engine import Rule
 from .arguments import _broadcast_shapes, _one_dim
 from .devices import _check_device
-from .factories import empty, full, ones, zeros
+from .factories import empty, full, ones, rand, randn, zeros
 from .formulas import _data
 from .nodes import _as_tensor, _binary_node, _describe, _held_any, _make, _promote
 from .rules_arithmetic import MAXIMUM, MINIMUM
@@ -145,6 +145,30 @@ def full_like(input: Any, fill_value: Any, dtype: Any = None, requires_grad: boo
     if dt is None:  # input was a Python number or list: the dtype full gives its number
         return full(shape, fill_value, requires_grad=requires_grad)
     return full(shape, fill_value, dtype=dt, requires_grad=requires_grad)
+
+
+def _random_like(input: Any, dtype: Any, device: Any, who: str) -> tuple[Any, Any]:
+    """The shape and floating dtype of a ``randn_like`` / ``rand_like`` result."""
+    shape, dt = _like(input, dtype, device, who)
+    if dt is not None and np.dtype(dt).kind != "f":
+        raise NotImplementedError(f"{who}: random samples of dtype {np.dtype(dt)} are not "
+                                  "implemented (as in PyTorch): pass a floating dtype, e.g. "
+                                  f"{who}(t, dtype=float64)")
+    return shape, dt
+
+
+def randn_like(input: Any, *, generator: Any = None, dtype: Any = None,
+               requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Standard normal samples of ``input``'s shape (and floating dtype unless given)."""
+    shape, dt = _random_like(input, dtype, device, "randn_like")
+    return randn(shape, generator=generator, dtype=dt, requires_grad=requires_grad)
+
+
+def rand_like(input: Any, *, generator: Any = None, dtype: Any = None,
+              requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Uniform samples in [0, 1) of ``input``'s shape (and floating dtype unless given)."""
+    shape, dt = _random_like(input, dtype, device, "rand_like")
+    return rand(shape, generator=generator, dtype=dt, requires_grad=requires_grad)
 
 
 def _dtype_of(t: Any) -> Any:
