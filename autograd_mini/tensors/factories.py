@@ -68,9 +68,14 @@ def manual_seed(seed: int) -> Generator:
     return default_generator().manual_seed(seed)
 
 
-def _size_arg(size: tuple[Any, ...], who: str, by_name: Any = None) -> Shape:
+def _size_arg(size: tuple[Any, ...], who: str, by_name: Any = None,
+              required: bool = True) -> Shape:
     """The shape a factory makes, given as PyTorch takes it: positionally, ``zeros(2, 3)`` or
-    ``zeros((2, 3))``, or by name, ``zeros(size=(2, 3))`` (then a tuple or list of ints)."""
+    ``zeros((2, 3))``, or by name, ``zeros(size=(2, 3))`` (then a tuple or list of ints).
+    ``required``: no size at all is a TypeError (``zeros()``), as in PyTorch."""
+    if required and not size and by_name is None:
+        raise TypeError(f'{who}() missing 1 required positional arguments: "size"; give it, '
+                        f"e.g. {who}(2, 3), or {who}(()) for a 0-d tensor")
     if by_name is not None:
         if size:
             raise TypeError(f"{who}() got multiple values for argument 'size': {size!r} by "
@@ -207,7 +212,7 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
     dt = _factory_dtype(dtype, device, "full", floats=False) if dtype is not None else (
         _factory_dtype(None, device, "full") if isinstance(fill_value, float) else
         _number_dtype(fill_value))
-    shape = _size_arg(size if isinstance(size, tuple) else (size,), "full")
+    shape = _size_arg(size if isinstance(size, tuple) else (size,), "full", required=False)
     return _new_leaf(np.full(shape, fill_value, dt), requires_grad, "full")
 
 

@@ -472,6 +472,11 @@ def _number_node(rule: Rule, t: Tensor, x: Any, reflected: bool = False) -> Tens
                            f"1 / t ** {-x}; write t ** {float(x)} or t.double() ** {x} for "
                            "floats)")
     c = _as_tensor(x, t, rule.name)
+    if (rule.name == "pow" and not reflected and t._data.dtype == _BOOL
+            and isinstance(x, (bool, np.bool_))):
+        # PyTorch computes a bool tensor ** a bool number (though not bool ** a bool tensor):
+        # t ** True is t, t ** False all True, a bool result
+        return _make(t._data.copy() if x else np.ones_like(t._data), rule, t, c, False)
     return _binary_node(rule, c, t) if reflected else _binary_node(rule, t, c)
 
 
