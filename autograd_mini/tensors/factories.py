@@ -219,9 +219,7 @@ def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
         device: Any = None) -> Tensor:
     """The n × m identity (m = n unless given): ones on the diagonal, as ``torch.eye``."""
-    for name, k in (("n", n), ("m", m)):
-        if k is None and name == "m":
-            continue
+    for name, k in (("n", n), ("m", n if m is None else m)):
         if not isinstance(k, (int, np.integer)) or isinstance(k, (bool, np.bool_)):
             raise TypeError(f"eye: {name} must be an int, got {_describe(k)}")
         if k < 0:

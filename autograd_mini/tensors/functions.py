@@ -142,8 +142,7 @@ def full_like(input: Any, fill_value: Any, dtype: Any = None, requires_grad: boo
     ``full_like(int_tensor, 2.7)`` holds 2 (the number converted as PyTorch converts it,
     dropping the fraction)."""
     shape, dt = _like(input, dtype, device, "full_like")
-    if dt is None:  # input was a Python number or list: the dtype full gives its number
-        return full(shape, fill_value, requires_grad=requires_grad)
+    # (dt is None for a Python number or list as input: full then gives the number's dtype)
     return full(shape, fill_value, dtype=dt, requires_grad=requires_grad)
 
 

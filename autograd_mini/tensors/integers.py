@@ -29,7 +29,7 @@ from .nodes import (
     _mixing_error,
     _number,
     _number_node,
-    _result_dtype,
+    _promote,
 )
 from .rules_arithmetic import FLOOR_DIVIDE, FMOD, REMAINDER
 
@@ -124,9 +124,8 @@ class _IntegerOps(_TensorParts):
                     f"{symbol}: bitwise and logical operators are not implemented for {dt} "
                     "tensors (as in PyTorch); they take bool masks (x > 0) and integers")
         _check_broadcast(symbol, ad.shape, bd.shape)
-        dt = _result_dtype([x.dtype for x in (ad, bd) if x.ndim],
-                           [x.dtype for x in (ad, bd) if not x.ndim])
-        return _leaf(np.asarray(ufunc(ad.astype(dt, copy=False), bd.astype(dt, copy=False))))
+        a, b = _promote((a, b))  # type: ignore[arg-type]  # PyTorch's promotion
+        return _leaf(np.asarray(ufunc(a.data, b.data)))
 
     def __and__(self, other: Any) -> Tensor:
         return self._bitwise(other, np.bitwise_and, "&")  # type: ignore[no-any-return]

@@ -706,8 +706,7 @@ class _Forward:
 def _forward_reading(root: Any, tangents: Any) -> _Forward:
     """Check ``draw``'s ``tangents`` and run the engine's forward pass it asks for."""
     from ..engine.forward import forward_pass
-    from .explain import unit_gradient
-    from .forward import check_forward_input
+    from .forward import check_forward_input, engine_tangents
 
     if isinstance(tangents, _Forward):  # a step of forward_steps: already computed
         return tangents
@@ -728,4 +727,4 @@ def _forward_reading(root: Any, tangents: Any) -> _Forward:
             f"{tuple(tangents.shape)}: d value / d input is then a Jacobian, not one number "
             "per value; pass a direction, tangents={input: array of its shape}"
         )
-    return _Forward(forward_pass([root], {tangents: unit_gradient(tangents)}), tangents)
+    return _Forward(engine_tangents(root, tangents), tangents)

@@ -37,6 +37,22 @@ from .forward import Tangent, check_forward_input, tangent_sweep
 __all__ = ["BackpropStep", "Edge", "ForwardStep", "backprop_steps", "forward_steps"]
 
 
+class _ShownStep:
+    """What a step of either sweep shows in a notebook: its frame (``draw``) as SVG."""
+
+    def draw(self, rankdir: str = "LR", **options: Any) -> Drawing:
+        raise NotImplementedError
+
+    def svg(self, rankdir: str = "LR", **options: Any) -> str:
+        """This step's frame as SVG text."""
+        return self.draw(rankdir, **options).svg()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = self.draw()._repr_mimebundle_()
+        bundle["text/plain"] = str(self)
+        return bundle
+
+
 @dataclass(frozen=True)
 class Edge:
     """What one step sends along one operand edge: ``share = gradient · local``."""
@@ -48,7 +64,7 @@ class Edge:
 
 
 @dataclass(frozen=True)
-class BackpropStep:
+class BackpropStep(_ShownStep):
     """One node's turn in the backward pass."""
 
     index: int  # 1, 2, ...
@@ -103,14 +119,6 @@ class BackpropStep:
         options.setdefault("title", f"step {self.index} of {self.total}: {self.name}")
         return draw(self.root, rankdir, _frame=frame, **options)
 
-    def svg(self, rankdir: str = "LR", **options: Any) -> str:
-        """This step's frame as SVG text."""
-        return self.draw(rankdir, **options).svg()
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        bundle = self.draw()._repr_mimebundle_()
-        bundle["text/plain"] = str(self)
-        return bundle
 
 
 def _item(x: Any) -> Any:
@@ -179,7 +187,7 @@ def _locals(node: Any) -> list[Any]:
 
 
 @dataclass(frozen=True)
-class ForwardStep:
+class ForwardStep(_ShownStep):
     """One node's turn in a forward sweep from ``wrt``: its tangent d node / d wrt."""
 
     index: int  # 1, 2, ...
@@ -231,14 +239,6 @@ class ForwardStep:
         forward = _Forward(self.known, self.wrt, self.later)
         return draw(self.root, rankdir, tangents=forward, _frame=frame, **options)
 
-    def svg(self, rankdir: str = "LR", **options: Any) -> str:
-        """This step's frame as SVG text."""
-        return self.draw(rankdir, **options).svg()
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        bundle = self.draw()._repr_mimebundle_()
-        bundle["text/plain"] = str(self)
-        return bundle
 
 
 def _formula(node: Any, names: dict[Any, str]) -> str:
