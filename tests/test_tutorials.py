@@ -59,6 +59,8 @@ import pytest
 
 import autograd_mini
 
+from .test_autograd_function import legendre
+
 Program = Callable[[Any, Any, dict[str, Any]], dict[str, Any]]
 
 
@@ -202,18 +204,9 @@ def polynomial_optim(m: Any, F: Any, seed_data: dict[str, Any], optimizer: str) 
 
 def polynomial_function(m: Any, F: Any, seed_data: dict[str, Any]) -> dict[str, Any]:
     """The tutorial's "Defining new autograd functions": y = a + b * P3(c + d * x)."""
-
-    class LegendrePolynomial3(m.autograd.Function):
-        @staticmethod
-        def forward(ctx: Any, input: Any) -> Any:
-            ctx.save_for_backward(input)
-            return 0.5 * (5 * input ** 3 - 3 * input)
-
-        @staticmethod
-        def backward(ctx: Any, grad_output: Any) -> Any:
-            input, = ctx.saved_tensors
-            return grad_output * 1.5 * (5 * input ** 2 - 1)
-
+    # the tutorial's class LegendrePolynomial3(m.autograd.Function), word for word, as
+    # tests/test_autograd_function.py defines it for either library
+    LegendrePolynomial3 = legendre(m)
     dtype = m.float64
     x = m.linspace(-math.pi, math.pi, 2000, dtype=dtype)
     y = m.sin(x)
