@@ -606,29 +606,32 @@ def _assert_same_until_sensitive(name: str, ours: dict[str, Any],
     np.testing.assert_allclose(ours["result"], theirs["result"], rtol=END_RTOL, atol=END_ATOL)
 
 
+def rmsprop_fit_losses(m: Any, nudge: bool = False) -> np.ndarray[Any, Any]:
+    """The loss of every step of polynomial_rmsprop run with ``m`` (``nudge``: the initial
+    bias one ulp higher). tools/rmsprop_sensitivity.py prints the figures it gives."""
+    with float64_default(m):
+        xx, y, model = _polynomial_model(m, seed_data_for("polynomial_rmsprop"))
+        if nudge:
+            with m.no_grad():
+                b = model[0].bias
+                b[0] = float(np.nextafter(b[0].item(), math.inf))
+        opt = m.optim.RMSprop(model.parameters(), lr=1e-3)
+        loss_fn, out = m.nn.MSELoss(reduction="sum"), []
+        for _ in range(STEPS):
+            loss = loss_fn(model(xx), y)
+            out.append(loss.item())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return np.array(out)
+
+
 @pytest.mark.torch
 def test_rmsprop_tutorial_fit_parts_from_itself_after_one_ulp(torch: Any) -> None:
     """Why polynomial_rmsprop is compared to 1e-10 only up to step SENSITIVE_FROM: torch
     run twice, the second time with the initial bias one ulp higher, agrees
     with itself to 1e-10 until then and parts by far more than 1e-10 after it."""
-    def losses(nudge: bool) -> np.ndarray:
-        with float64_default(torch):
-            xx, y, model = _polynomial_model(torch, seed_data_for("polynomial_rmsprop"))
-            if nudge:
-                with torch.no_grad():
-                    b = model[0].bias
-                    b[0] = float(np.nextafter(b[0].item(), math.inf))
-            opt = torch.optim.RMSprop(model.parameters(), lr=1e-3)
-            loss_fn, out = torch.nn.MSELoss(reduction="sum"), []
-            for _ in range(STEPS):
-                loss = loss_fn(model(xx), y)
-                out.append(loss.item())
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        return np.array(out)
-
-    plain, nudged = losses(False), losses(True)
+    plain, nudged = rmsprop_fit_losses(torch), rmsprop_fit_losses(torch, nudge=True)
     apart = np.abs(plain - nudged) / np.abs(plain)
     assert apart[:SENSITIVE_FROM].max() <= 1e-10, apart[:SENSITIVE_FROM].max()
     assert apart[SENSITIVE_FROM:].max() > 1e-6, apart[SENSITIVE_FROM:].max()
